@@ -1,0 +1,76 @@
+// The split pipeline's public face: options (built once, validated, then immutable), the
+// chunk sink through which a caller (mkbulk run) hears of each finished chunk, and the result.
+// The pipeline itself (reader, scanner, record parser, writers) lives in engine/src.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "mkbulk/engine/manifest.h"
+
+namespace mkbulk::engine {
+
+// The default chunk budget: keeps the whole multipart upload body (boundary lines, part
+// headers, the format/lookupField/listId/partitionName fields) under Marketo's 10,000,000 bytes.
+inline constexpr std::uint64_t DEFAULT_MAX_CHUNK_BYTES = 9'990'000;
+
+struct split_options {
+  std::string input_path;  // a file, or "-" for stdin
+  std::filesystem::path out_dir;  // empty: validate only (rejects report, no chunks)
+  std::uint64_t max_bytes = DEFAULT_MAX_CHUNK_BYTES;
+  std::optional<char> delimiter;  // nullopt: sniffed from a sample
+  std::string out_format = "csv";
+  std::string lookup_field = "email";
+  std::vector<std::pair<std::string, std::string>> map;  // --map SOURCE=FIELD overrides
+  std::vector<std::string> drop_columns;                 // --drop-column NAME
+  bool drop_unknown = false;
+  bool trim = false;
+  std::optional<std::uint64_t> max_rejects;  // stop the run past this many rejects
+  std::string kernel;        // "" = best for this CPU; or a name from scan_dispatch.h
+  unsigned threads = 0;      // 0 = what the machine has
+  std::size_t block_bytes = 0;  // 0 = the default read block; tests vary it
+  bool fsync_chunks = false;    // fsync each chunk before it is announced (mkbulk run)
+};
+
+// Hears of each chunk once its file is complete and closed, in chunk order, on a pipeline
+// thread: keep it short (queue the work elsewhere).
+class chunk_sink {
+ public:
+  virtual ~chunk_sink() = default;
+  virtual void on_chunk(const chunk_info& chunk) = 0;
+};
+
+// Progress, for a progress bar: called now and then from a pipeline thread.
+struct split_progress {
+  std::uint64_t bytes_read = 0;
+  std::uint64_t input_bytes = 0;  // 0 when unknown (stdin, pipe)
+  std::uint64_t rows = 0;
+};
+using progress_fn = std::function<void(const split_progress&)>;
+
+enum class split_status : std::uint8_t {
+  ok,            // every record went to a chunk or to rejects.csv
+  bad_header,    // unknown, duplicate or empty header names; nothing written but the message
+  bad_dialect,   // no usable delimiter, empty input, ...
+  too_many_rejects,
+  io_error,
+};
+
+struct split_result {
+  split_status status = split_status::ok;
+  std::string message;  // for people: what happened, where, what to do next
+  manifest result;      // what was written (complete when status == ok)
+  double seconds = 0;
+};
+
+// Runs the whole split. Never throws for bad input; bad options are reported as bad_dialect or
+// bad_header with a message.
+[[nodiscard]] split_result run_split(const split_options& options, chunk_sink* sink = nullptr,
+                                     const progress_fn& progress = {});
+
+}  // namespace mkbulk::engine
