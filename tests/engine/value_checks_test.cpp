@@ -1,0 +1,353 @@
+// Pre-flight typed checks: every type with good, bad and borderline values, the verdicts and
+// the normalised forms, and the messages people read in rejects.csv.
+#include "mkbulk/engine/value_checks.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace mkbulk::engine {
+namespace {
+
+constexpr lead_field INT_FIELD{"numberOfEmployees", "Num Employees", field_type::integer, 0, false};
+constexpr lead_field FLOAT_FIELD{"score2", "Score Two", field_type::float_number, 0, false};
+constexpr lead_field CURRENCY_FIELD{"annualRevenue", "Annual Revenue", field_type::currency, 0,
+                                    false};
+constexpr lead_field BOOL_FIELD{"unsubscribed", "Unsubscribed", field_type::boolean, 0, false};
+constexpr lead_field DATE_FIELD{"dateOfBirth", "Date of Birth", field_type::date, 0, false};
+constexpr lead_field DATETIME_FIELD{"acquisitionDate", "Acquisition Date", field_type::datetime,
+                                    0, false};
+constexpr lead_field EMAIL_FIELD{"email", "Email Address", field_type::email, 255, false};
+constexpr lead_field NAME_FIELD{"firstName", "First Name", field_type::string, 5, false};
+constexpr lead_field TEXT_FIELD{"comments", "Comments", field_type::text, 0, false};
+
+// One check, its outcome gathered for assertions.
+struct outcome {
+  value_verdict verdict;
+  std::string written;  // what the pipeline writes (empty for reject)
+  value_problem problem;
+  std::string message;
+};
+
+outcome check(const lead_field& f, std::string_view in, value_check_options o = {},
+              field_role role = field_role::value) {
+  std::string out = "stale";
+  value_issue issue;
+  issue.problem = value_problem::invalid_date;  // must be reset by the check
+  const value_verdict v = check_value(f, in, o, out, issue, role);
+  return {v, std::string(value_to_write(v, in, out)), issue.problem, issue.message};
+}
+
+value_check_options comma() {
+  value_check_options o;
+  o.decimal_comma = true;
+  return o;
+}
+
+value_check_options order(date_order d) {
+  value_check_options o;
+  o.order = d;
+  return o;
+}
+
+// ---- integers ----
+
+TEST(value_checks, integer_range_is_32_bit) {
+  EXPECT_EQ(check(INT_FIELD, "2147483647").verdict, value_verdict::keep);
+  EXPECT_EQ(check(INT_FIELD, "-2147483648").verdict, value_verdict::keep);
+  const outcome over = check(INT_FIELD, "2147483648");
+  EXPECT_EQ(over.verdict, value_verdict::reject);
+  EXPECT_EQ(over.problem, value_problem::number_out_of_range);
+  EXPECT_EQ(over.message,
+            "Invalid data type in field Num Employees: above the integer maximum 2147483647 "
+            "(value \"2147483648\")");
+  EXPECT_EQ(check(INT_FIELD, "-2147483649").problem, value_problem::number_out_of_range);
+  EXPECT_EQ(check(INT_FIELD, "99999999999999999999999").problem,
+            value_problem::number_out_of_range);
+  EXPECT_EQ(check(INT_FIELD, "0").verdict, value_verdict::keep);
+}
+
+TEST(value_checks, integer_normalises_blanks_signs_separators_and_zero_fractions) {
+  EXPECT_EQ(check(INT_FIELD, " 12 ").written, "12");
+  EXPECT_EQ(check(INT_FIELD, " 12 ").verdict, value_verdict::rewritten);
+  EXPECT_EQ(check(INT_FIELD, "+12").written, "12");
+  EXPECT_EQ(check(INT_FIELD, "007").written, "7");
+  EXPECT_EQ(check(INT_FIELD, "-0").written, "0");
+  EXPECT_EQ(check(INT_FIELD, "1,234,567").written, "1234567");
+  EXPECT_EQ(check(INT_FIELD, "1.234.567", comma()).written, "1234567");
+  EXPECT_EQ(check(INT_FIELD, "1 234").written, "1234");
+  EXPECT_EQ(check(INT_FIELD, "12.00").written, "12");
+  EXPECT_EQ(check(INT_FIELD, "2,147,483,647").written, "2147483647");
+}
+
+TEST(value_checks, integer_rejects_what_is_not_a_whole_number) {
+  EXPECT_EQ(check(INT_FIELD, "12.5").problem, value_problem::invalid_number);
+  EXPECT_EQ(check(INT_FIELD, "1e3").problem, value_problem::invalid_number);
+  EXPECT_EQ(check(INT_FIELD, "twelve").problem, value_problem::invalid_number);
+  EXPECT_EQ(check(INT_FIELD, "12abc").problem, value_problem::invalid_number);
+  EXPECT_EQ(check(INT_FIELD, "--1").problem, value_problem::invalid_number);
+  EXPECT_EQ(check(INT_FIELD, "0x1F").problem, value_problem::invalid_number);
+  EXPECT_EQ(check(INT_FIELD, "1,23").problem, value_problem::invalid_number);
+  EXPECT_EQ(check(INT_FIELD, "$12").problem, value_problem::invalid_number);  // not currency
+}
+
+// ---- floats and currency ----
+
+TEST(value_checks, float_keeps_plain_values_and_rewrites_the_rest) {
+  EXPECT_EQ(check(FLOAT_FIELD, "1234.5").verdict, value_verdict::keep);
+  EXPECT_EQ(check(FLOAT_FIELD, "-0.25").verdict, value_verdict::keep);
+  EXPECT_EQ(check(FLOAT_FIELD, "1,234.5").written, "1234.5");
+  EXPECT_EQ(check(FLOAT_FIELD, "+3.5").written, "3.5");
+  EXPECT_EQ(check(FLOAT_FIELD, ".5").written, "0.5");
+  EXPECT_EQ(check(FLOAT_FIELD, "5.").written, "5");
+  EXPECT_EQ(check(FLOAT_FIELD, "1.5e3").written, "1500");
+  EXPECT_EQ(check(FLOAT_FIELD, "-2E-3").written, "-0.002");
+  EXPECT_EQ(check(FLOAT_FIELD, "1\xC2\xA0" "234.5").written, "1234.5");  // no-break space
+  EXPECT_EQ(check(FLOAT_FIELD, "1'234'567.25").written, "1234567.25");
+}
+
+TEST(value_checks, decimal_comma) {
+  EXPECT_EQ(check(FLOAT_FIELD, "1.234,56", comma()).written, "1234.56");
+  EXPECT_EQ(check(FLOAT_FIELD, "12,5", comma()).written, "12.5");
+  EXPECT_EQ(check(FLOAT_FIELD, "-0,75", comma()).written, "-0.75");
+  EXPECT_EQ(check(FLOAT_FIELD, "1 234,5", comma()).written, "1234.5");
+  EXPECT_EQ(check(FLOAT_FIELD, "42", comma()).verdict, value_verdict::keep);
+  // With a decimal comma, a lone '.' with one digit after it is not a thousands group.
+  const outcome bad = check(FLOAT_FIELD, "12.5", comma());
+  EXPECT_EQ(bad.problem, value_problem::invalid_number);
+  EXPECT_NE(bad.message.find("'.' separates thousands"), std::string::npos) << bad.message;
+}
+
+TEST(value_checks, comma_without_decimal_comma_suggests_the_option) {
+  const outcome bad = check(FLOAT_FIELD, "12,5");
+  EXPECT_EQ(bad.verdict, value_verdict::reject);
+  EXPECT_EQ(bad.problem, value_problem::invalid_number);
+  EXPECT_NE(bad.message.find("--decimal-comma"), std::string::npos) << bad.message;
+  EXPECT_EQ(check(FLOAT_FIELD, "1.234,56").problem, value_problem::invalid_number);
+  // Mixed separators are not one number.
+  EXPECT_EQ(check(FLOAT_FIELD, "1,234 567").problem, value_problem::invalid_number);
+}
+
+TEST(value_checks, float_out_of_range_and_not_numbers) {
+  const outcome huge = check(FLOAT_FIELD, "1e400");
+  EXPECT_EQ(huge.problem, value_problem::number_out_of_range);
+  EXPECT_EQ(check(FLOAT_FIELD, "-1e400").problem, value_problem::number_out_of_range);
+  EXPECT_EQ(check(FLOAT_FIELD, "1e-400").written, "0");  // underflow reads as zero, like Java
+  for (const char* bad : {"inf", "nan", "Infinity", "-", ".", "e5", "1e", "1.2.3", "12 %"}) {
+    EXPECT_EQ(check(FLOAT_FIELD, bad).problem, value_problem::invalid_number) << bad;
+  }
+  EXPECT_EQ(check(FLOAT_FIELD, "1.7976931348623157e308").verdict, value_verdict::rewritten);
+}
+
+TEST(value_checks, currency_marks) {
+  EXPECT_EQ(check(CURRENCY_FIELD, "$1,234.50").written, "1234.50");
+  EXPECT_EQ(check(CURRENCY_FIELD, "-$12").written, "-12");
+  EXPECT_EQ(check(CURRENCY_FIELD, "$-12").written, "-12");
+  EXPECT_EQ(check(CURRENCY_FIELD, "1.234,50 \xE2\x82\xAC", comma()).written, "1234.50");
+  EXPECT_EQ(check(CURRENCY_FIELD, "EUR 99", comma()).written, "99");
+  EXPECT_EQ(check(CURRENCY_FIELD, "99 USD").written, "99");
+  EXPECT_EQ(check(CURRENCY_FIELD, "\xC2\xA3" "5").written, "5");
+  EXPECT_EQ(check(CURRENCY_FIELD, "1000000").verdict, value_verdict::keep);
+  EXPECT_EQ(check(CURRENCY_FIELD, "$").problem, value_problem::invalid_number);
+  EXPECT_EQ(check(CURRENCY_FIELD, "$$5").problem, value_problem::invalid_number);
+  EXPECT_EQ(check(CURRENCY_FIELD, "abc 5").problem, value_problem::invalid_number);
+}
+
+// ---- booleans ----
+
+TEST(value_checks, boolean_spellings) {
+  for (const char* t : {"true", "TRUE", "True", "yes", "YES", "y", "Y", "1", " yes "}) {
+    const outcome o = check(BOOL_FIELD, t);
+    EXPECT_EQ(o.written, "true") << t;
+    EXPECT_EQ(o.verdict, std::string_view(t) == "true" ? value_verdict::keep
+                                                       : value_verdict::rewritten)
+        << t;
+  }
+  for (const char* f : {"false", "FALSE", "no", "No", "n", "N", "0"}) {
+    EXPECT_EQ(check(BOOL_FIELD, f).written, "false") << f;
+  }
+  for (const char* bad : {"ja", "t", "2", "yess", "on", "-1", "true false"}) {
+    const outcome o = check(BOOL_FIELD, bad);
+    EXPECT_EQ(o.problem, value_problem::invalid_boolean) << bad;
+    EXPECT_EQ(o.message.rfind("Invalid data type in field Unsubscribed: ", 0), 0U) << o.message;
+  }
+}
+
+// ---- dates ----
+
+TEST(value_checks, date_forms_become_iso) {
+  EXPECT_EQ(check(DATE_FIELD, "2024-04-25").verdict, value_verdict::keep);
+  EXPECT_EQ(check(DATE_FIELD, "2024/04/25").written, "2024-04-25");
+  EXPECT_EQ(check(DATE_FIELD, "25.04.2024").written, "2024-04-25");
+  EXPECT_EQ(check(DATE_FIELD, "5.4.2024").written, "2024-04-05");
+  EXPECT_EQ(check(DATE_FIELD, "25/04/2024").written, "2024-04-25");  // unambiguous: dmy
+  EXPECT_EQ(check(DATE_FIELD, "04/25/2024").written, "2024-04-25");  // unambiguous: mdy
+  EXPECT_EQ(check(DATE_FIELD, "03/03/2024").written, "2024-03-03");  // the same either way
+  EXPECT_EQ(check(DATE_FIELD, "2024-04-25 00:00:00").written, "2024-04-25");
+}
+
+TEST(value_checks, leap_days) {
+  EXPECT_EQ(check(DATE_FIELD, "2024-02-29").verdict, value_verdict::keep);
+  const outcome bad = check(DATE_FIELD, "2023-02-29");
+  EXPECT_EQ(bad.problem, value_problem::invalid_date);
+  EXPECT_NE(bad.message.find("day 29 does not exist in February 2023"), std::string::npos)
+      << bad.message;
+  EXPECT_EQ(check(DATE_FIELD, "2000-02-29").verdict, value_verdict::keep);  // 400-year rule
+  EXPECT_EQ(check(DATE_FIELD, "1900-02-29").problem, value_problem::invalid_date);
+  EXPECT_EQ(check(DATE_FIELD, "2024-04-31").problem, value_problem::invalid_date);
+  EXPECT_EQ(check(DATE_FIELD, "2024-13-01").problem, value_problem::invalid_date);
+  EXPECT_EQ(check(DATE_FIELD, "2024-00-10").problem, value_problem::invalid_date);
+  EXPECT_EQ(check(DATE_FIELD, "0000-01-01").problem, value_problem::invalid_date);
+}
+
+TEST(value_checks, date_order) {
+  const outcome ambiguous = check(DATE_FIELD, "03/04/2024");
+  EXPECT_EQ(ambiguous.verdict, value_verdict::reject);
+  EXPECT_EQ(ambiguous.problem, value_problem::ambiguous_date);
+  EXPECT_NE(ambiguous.message.find("--date-order"), std::string::npos) << ambiguous.message;
+  EXPECT_EQ(check(DATE_FIELD, "03/04/2024", order(date_order::mdy)).written, "2024-03-04");
+  EXPECT_EQ(check(DATE_FIELD, "03/04/2024", order(date_order::dmy)).written, "2024-04-03");
+  const outcome month13 = check(DATE_FIELD, "13/01/2024", order(date_order::mdy));
+  EXPECT_EQ(month13.problem, value_problem::invalid_date);
+  EXPECT_NE(month13.message.find("month 13 does not exist"), std::string::npos)
+      << month13.message;
+  EXPECT_EQ(check(DATE_FIELD, "13/01/2024", order(date_order::dmy)).written, "2024-01-13");
+  EXPECT_EQ(check(DATE_FIELD, "13/13/2024").problem, value_problem::invalid_date);
+  // The dot form is day-first whatever the order says.
+  EXPECT_EQ(check(DATE_FIELD, "03.04.2024", order(date_order::mdy)).written, "2024-04-03");
+}
+
+TEST(value_checks, bad_dates) {
+  for (const char* bad : {"25/04/24", "2024-4", "April 25, 2024", "2024-04-25x", "20240425",
+                          "2024-04-25T", "2024-04-25 25:00", "2024-04-25 12:60",
+                          "2024--04-25", "yesterday"}) {
+    EXPECT_EQ(check(DATE_FIELD, bad).problem, value_problem::invalid_date) << bad;
+  }
+  EXPECT_NE(check(DATE_FIELD, "25/04/24").message.find("two-digit year"), std::string::npos);
+}
+
+TEST(value_checks, datetimes_keep_their_zone) {
+  EXPECT_EQ(check(DATETIME_FIELD, "2024-04-25T13:45:00").verdict, value_verdict::keep);
+  EXPECT_EQ(check(DATETIME_FIELD, "2024-04-25T13:45:00Z").verdict, value_verdict::keep);
+  EXPECT_EQ(check(DATETIME_FIELD, "2024-04-25T13:45:00+02:00").verdict, value_verdict::keep);
+  EXPECT_EQ(check(DATETIME_FIELD, "2024-04-25 13:45:00").written, "2024-04-25T13:45:00");
+  EXPECT_EQ(check(DATETIME_FIELD, "2024-04-25 13:45").written, "2024-04-25T13:45:00");
+  EXPECT_EQ(check(DATETIME_FIELD, "2024-04-25T13:45:00+0200").written,
+            "2024-04-25T13:45:00+02:00");
+  EXPECT_EQ(check(DATETIME_FIELD, "2024-04-25T13:45:00-05").written,
+            "2024-04-25T13:45:00-05:00");
+  EXPECT_EQ(check(DATETIME_FIELD, "2024-04-25 13:45:00 UTC").written, "2024-04-25T13:45:00Z");
+  EXPECT_EQ(check(DATETIME_FIELD, "2024-04-25T13:45:00.123Z").verdict, value_verdict::keep);
+  EXPECT_EQ(check(DATETIME_FIELD, "04/25/2024 1:45 PM").written, "2024-04-25T13:45:00");
+  EXPECT_EQ(check(DATETIME_FIELD, "04/25/2024 12:05 am").written, "2024-04-25T00:05:00");
+  EXPECT_EQ(check(DATETIME_FIELD, "25.04.2024 13:45:30").written, "2024-04-25T13:45:30");
+  EXPECT_EQ(check(DATETIME_FIELD, "2024-04-25").verdict, value_verdict::keep);
+  EXPECT_EQ(check(DATETIME_FIELD, "2024-04-25T13:45:00+15:00").problem,
+            value_problem::invalid_date);
+  EXPECT_EQ(check(DATETIME_FIELD, "04/25/2024 13:45 PM").problem, value_problem::invalid_date);
+  EXPECT_EQ(check(DATETIME_FIELD, "2024-02-30T10:00:00").problem, value_problem::invalid_date);
+}
+
+// ---- e-mail ----
+
+TEST(value_checks, email_syntax) {
+  for (const char* good : {"a@example.com", "first.last+tag@sub.example.co.uk", "x_y@ex-ample.io",
+                           "O'Brien@example.ie", "user@b\xC3\xBC" "cher.de"}) {
+    EXPECT_TRUE(is_plausible_email(good)) << good;
+  }
+  for (const char* bad : {"a@example", "a.example.com", "a@@example.com", "a@b@example.com",
+                          "a b@example.com", "a@exa mple.com", ".a@example.com", "a.@example.com",
+                          "a..b@example.com", "a@-example.com", "a@example-.com", "a@example..com",
+                          "a@example.c", "a@1.2.3.4", "@example.com", "a@", "a@.com",
+                          "\"a\"@example.com", "a@example.com."}) {
+    EXPECT_FALSE(is_plausible_email(bad)) << bad;
+  }
+}
+
+TEST(value_checks, malformed_email_warns_outside_the_lookup_field_and_rejects_in_it) {
+  const outcome warned = check(EMAIL_FIELD, "john.example.com");
+  EXPECT_EQ(warned.verdict, value_verdict::warn);
+  EXPECT_EQ(warned.problem, value_problem::invalid_email);
+  EXPECT_EQ(warned.written, "john.example.com");
+  EXPECT_EQ(warned.message.rfind("Invalid email address: ", 0), 0U) << warned.message;
+
+  const outcome rejected = check(EMAIL_FIELD, "john.example.com", {}, field_role::lookup);
+  EXPECT_EQ(rejected.verdict, value_verdict::reject);
+  EXPECT_EQ(rejected.problem, value_problem::invalid_email);
+
+  EXPECT_EQ(check(EMAIL_FIELD, "John@Example.com", {}, field_role::lookup).verdict,
+            value_verdict::keep);
+  EXPECT_EQ(check(EMAIL_FIELD, "  john@example.com ", {}, field_role::lookup).written,
+            "john@example.com");
+  EXPECT_EQ(check(EMAIL_FIELD, "").verdict, value_verdict::keep);
+}
+
+// ---- lengths ----
+
+TEST(value_checks, string_length_counts_code_points_not_bytes) {
+  // "Zoë" x: 5 code points in 6 bytes fits a length of 5.
+  EXPECT_EQ(check(NAME_FIELD, "Zo\xC3\xAB" "ab").verdict, value_verdict::keep);
+  EXPECT_EQ(check(NAME_FIELD, "\xE5\xBC\xA0\xE4\xBC\x9F\xE6\x98\x8E\xE5\xBC\xA0\xE4\xBC\x9F")
+                .verdict,
+            value_verdict::keep);  // 5 CJK characters, 15 bytes
+  const std::string six = "J\xC3\xB6rgen";  // "Jörgen": 6 code points
+  const outcome rejected = check(NAME_FIELD, six);
+  EXPECT_EQ(rejected.verdict, value_verdict::reject);
+  EXPECT_EQ(rejected.problem, value_problem::value_too_long);
+  EXPECT_NE(rejected.message.find("6 characters, the field holds 5"), std::string::npos)
+      << rejected.message;
+
+  value_check_options truncate;
+  truncate.on_long = long_value_policy::truncate;
+  const outcome cut = check(NAME_FIELD, six, truncate);
+  EXPECT_EQ(cut.verdict, value_verdict::warn);
+  EXPECT_EQ(cut.written, "J\xC3\xB6rge");
+  // The cut never splits a multi-byte sequence.
+  const outcome cjk =
+      check(NAME_FIELD, "\xE5\xBC\xA0\xE4\xBC\x9F\xE6\x98\x8E\xE5\xBC\xA0\xE4\xBC\x9F\xE6\x98\x8E",
+            truncate);
+  EXPECT_EQ(cjk.written, "\xE5\xBC\xA0\xE4\xBC\x9F\xE6\x98\x8E\xE5\xBC\xA0\xE4\xBC\x9F");
+  EXPECT_EQ(check(TEXT_FIELD, std::string(100000, 'x')).verdict, value_verdict::keep);
+}
+
+TEST(value_checks, long_email_is_rejected_even_when_truncating) {
+  value_check_options truncate;
+  truncate.on_long = long_value_policy::truncate;
+  constexpr lead_field SHORT_EMAIL{"email", "Email Address", field_type::email, 10, false};
+  const outcome o = check(SHORT_EMAIL, "someone@example.com", truncate);
+  EXPECT_EQ(o.verdict, value_verdict::reject);
+  EXPECT_EQ(o.problem, value_problem::value_too_long);
+}
+
+TEST(value_checks, code_point_helpers) {
+  EXPECT_EQ(count_code_points(""), 0U);
+  EXPECT_EQ(count_code_points("abc"), 3U);
+  EXPECT_EQ(count_code_points("\xF0\x9F\x98\x80" "a"), 2U);  // an emoji and a letter
+  EXPECT_EQ(truncate_code_points("\xF0\x9F\x98\x80" "ab", 1), "\xF0\x9F\x98\x80");
+  EXPECT_EQ(truncate_code_points("ab", 0), "");
+  EXPECT_EQ(truncate_code_points("ab", 5), "ab");
+}
+
+// ---- empty values and codes ----
+
+TEST(value_checks, empty_values_are_fine_for_every_type) {
+  for (const lead_field* f : {&INT_FIELD, &FLOAT_FIELD, &CURRENCY_FIELD, &BOOL_FIELD, &DATE_FIELD,
+                              &DATETIME_FIELD, &EMAIL_FIELD, &NAME_FIELD}) {
+    EXPECT_EQ(check(*f, "").verdict, value_verdict::keep) << f->rest_name;
+    const outcome blank = check(*f, "   ");
+    EXPECT_NE(blank.verdict, value_verdict::reject) << f->rest_name;
+    EXPECT_EQ(check(*f, "", {}, field_role::lookup).verdict, value_verdict::keep);
+  }
+}
+
+TEST(value_checks, problem_codes_round_trip) {
+  for (std::size_t i = 0; i < VALUE_PROBLEM_COUNT; ++i) {
+    const auto p = static_cast<value_problem>(i);
+    EXPECT_EQ(value_problem_from_string(to_string(p)), p);
+  }
+  EXPECT_EQ(to_string(value_problem::ambiguous_date), "ambiguous_date");
+  EXPECT_FALSE(value_problem_from_string("bogus").has_value());
+}
+
+}  // namespace
+}  // namespace mkbulk::engine
