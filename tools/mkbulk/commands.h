@@ -26,5 +26,9 @@ struct command {
 int cmd_split(std::span<const std::string_view> args);
 int cmd_validate(std::span<const std::string_view> args);
 int cmd_sniff(std::span<const std::string_view> args);
+int cmd_run(std::span<const std::string_view> args);
+int cmd_upload(std::span<const std::string_view> args);
+int cmd_status(std::span<const std::string_view> args);
+int cmd_resume(std::span<const std::string_view> args);
 
 }  // namespace mkbulk::cli

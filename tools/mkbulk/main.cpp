@@ -18,6 +18,10 @@ constexpr command COMMANDS[] = {
     {"validate", "run the checks of split and write the rejects report only",
      mkbulk::cli::cmd_validate},
     {"sniff", "show the dialect and header mapping split would use", mkbulk::cli::cmd_sniff},
+    {"run", "split an export and upload it to Marketo in one pipeline", mkbulk::cli::cmd_run},
+    {"upload", "upload a directory that 'mkbulk split' wrote", mkbulk::cli::cmd_upload},
+    {"status", "show where a run stands (from its journal)", mkbulk::cli::cmd_status},
+    {"resume", "finish an interrupted run or upload", mkbulk::cli::cmd_resume},
 };
 
 void print_usage(std::FILE* out) {
