@@ -158,8 +158,8 @@ struct splitmix64 {
 
 // Bytes biased to everything the kernels look at.
 std::vector<std::uint8_t> random_bytes(std::size_t n, std::uint64_t seed) {
-  static constexpr std::uint8_t INTERESTING[] = {'"', ',', '\t', ';', '\n', '\r', 0,
-                                                 0x80, 0xC3, 0xFF, 0x7F, 'a', '"', '"'};
+  static constexpr std::uint8_t INTERESTING[] = {'"',  ',',  '\t', ';',  '\n', '\r', 0,
+                                                 0x80, 0xC3, 0xFF, 0x7F, 'a',  '"',  '"'};
   splitmix64 rng{seed};
   std::vector<std::uint8_t> v(n);
   for (auto& b : v) {

@@ -4,10 +4,10 @@
 // Include only from those files: everything here is compiled for the including file's ISA.
 #pragma once
 
+#include <immintrin.h>
+
 #include <cstddef>
 #include <cstdint>
-
-#include <immintrin.h>
 
 #include <xsimd/xsimd.hpp>
 
@@ -20,9 +20,8 @@ namespace {  // internal linkage: no inline symbol compiled for one ISA may be s
 //   static std::uint64_t bits(batch_bool<int8_t, Arch>)   bit i = lane i
 //   static std::uint64_t prefix_xor(std::uint64_t)         bit i = XOR of bits 0..i
 template <class Arch, class Ops>
-inline void scan_blocks_simd(const std::uint8_t* data, std::size_t n_blocks,
-                             std::uint8_t delimiter, scan_carry& carry,
-                             block_masks* out) noexcept {
+inline void scan_blocks_simd(const std::uint8_t* data, std::size_t n_blocks, std::uint8_t delimiter,
+                             scan_carry& carry, block_masks* out) noexcept {
   using batch = xsimd::batch<std::int8_t, Arch>;
   constexpr std::size_t LANES = batch::size;
   constexpr std::size_t STEPS = SCAN_BLOCK_BYTES / LANES;

@@ -1,0 +1,122 @@
+// mkbulk-gen's library: a deterministic, streaming generator of realistic CRM lead exports
+// (CSV/TSV/SSV, optional BOM and CRLF, multi-line fields, many scripts) with injected defects
+// and their ground truth. The program around it (main.cpp) only parses options and writes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mkbulk::gen {
+
+// The defects the generator can inject, one per defective row.
+enum class defect_kind : std::uint8_t {
+  field_count_mismatch,       // one field missing or one extra
+  unterminated_quote,         // a field opens a quote that never closes on its line
+  bytes_after_closing_quote,  // "abc"x
+  invalid_utf8,               // a lone lead byte, 0xFF, an overlong or cut sequence, a surrogate
+  nul_byte,                   // a NUL byte inside a field
+  empty_lookup_field,         // an empty e-mail address
+  bare_quote,                 // a literal " inside an unquoted field: kept, not rejected
+};
+inline constexpr std::size_t DEFECT_KIND_COUNT = 7;
+
+[[nodiscard]] std::string_view to_string(defect_kind k) noexcept;
+[[nodiscard]] std::optional<defect_kind> defect_kind_from_string(std::string_view s) noexcept;
+// The engine's reject_reason code for a record with this defect, or "none" (bare_quote).
+[[nodiscard]] std::string_view expected_reason(defect_kind k) noexcept;
+
+// The export's header line (without line end), in the columns every row has.
+inline constexpr std::string_view HEADER_FIELDS[] = {
+    "Email Address", "First Name",  "Last Name",      "Company Name",  "Job Title",
+    "Phone Number",  "Street",      "City",           "State",         "Zip Code",
+    "Country",       "Lead Source", "Annual Revenue", "Num Employees", "Comments"};
+inline constexpr std::size_t FIELD_COUNT = 15;
+
+struct generator_options {
+  std::uint64_t seed = 1;
+  // Exactly one of rows and bytes is non-zero. rows: that many data rows (header not
+  // counted). bytes: rows are added while the output is shorter than this, so the output is
+  // at least this long and ends with a whole row.
+  std::uint64_t rows = 0;
+  std::uint64_t bytes = 0;
+  char delimiter = ',';  // ',' (csv), '\t' (tsv) or ';' (ssv)
+  bool bom = false;
+  bool crlf = false;                 // CRLF line ends, also inside multi-line fields
+  bool quote_all = false;            // quote every field, as Salesforce does
+  double multiline_rate = 0.05;      // share of rows whose Comments span several lines
+  double defect_rate = 0;            // share of rows with one defect
+  std::vector<defect_kind> defects;  // the kinds to draw from; empty means all
+
+  // Throws std::invalid_argument with a message for people when the options make no sense.
+  void validate() const;
+};
+
+// One injected defect. source_line is the 1-based physical line on which the defective record
+// starts (the header is line 1; every line end inside a quoted field counts).
+struct truth_entry {
+  std::uint64_t source_line = 0;
+  defect_kind kind = defect_kind::field_count_mismatch;
+  friend bool operator==(const truth_entry&, const truth_entry&) = default;
+};
+
+// Streams the export: call fill() until it returns false. Memory stays constant whatever the
+// size: the caller drains the truth with take_truth() as it goes.
+class export_generator {
+ public:
+  explicit export_generator(const generator_options& options);  // validates (may throw)
+
+  // Appends whole rows (the BOM and header first) to out until at least min_bytes have been
+  // appended or the export is complete. Returns false when nothing was left to append.
+  bool fill(std::string& out, std::size_t min_bytes);
+
+  // The defects injected since the last call, in file order.
+  [[nodiscard]] std::vector<truth_entry> take_truth();
+
+  [[nodiscard]] bool done() const noexcept;
+  [[nodiscard]] std::uint64_t rows_written() const noexcept { return rows_; }
+  [[nodiscard]] std::uint64_t bytes_written() const noexcept { return bytes_; }
+
+ private:
+  std::uint64_t next_random() noexcept;
+  std::uint64_t below(std::uint64_t n) noexcept;  // uniform in [0, n)
+  bool chance(double p) noexcept;
+  template <class T>
+  const T& pick(std::span<const T> table) noexcept {
+    return table[below(table.size())];
+  }
+  void write_header(std::string& out);
+  void make_values(bool plain);      // fills values_ for a clean row; plain: nothing needs quoting
+  std::string& edit(std::size_t i);  // values_[i] copied to owned_[i], for changing
+  void write_row(std::string& out);
+
+  generator_options options_;
+  std::uint64_t rng_[4]{};       // xoshiro256** state
+  std::uint64_t rows_ = 0;       // data rows written
+  std::uint64_t bytes_ = 0;      // bytes written, BOM and header included
+  std::uint64_t next_line_ = 1;  // physical line the next record starts on
+  bool header_written_ = false;
+  bool plain_next_ = false;  // the previous row left a quote open: write this one plain
+  std::vector<truth_entry> truth_;
+  std::vector<defect_kind> kinds_;            // the kinds to draw from
+  std::string_view values_[FIELD_COUNT + 1];  // the row being built (one spare: extra field)
+  std::string owned_[FIELD_COUNT + 1];        // storage of the composed values_
+  bool must_quote_[FIELD_COUNT + 1]{};        // values_[i] holds a delimiter, quote or line end
+  std::uint64_t line_breaks_ = 0;             // line ends inside values_ (multi-line Comments)
+};
+
+// The whole export in memory (tests and benchmarks); truth, if given, receives the defects.
+[[nodiscard]] std::string generate_export(const generator_options& options,
+                                          std::vector<truth_entry>* truth = nullptr);
+
+// The truth file: header "source_line,kind,expected_reason" and one line per defect, LF ends.
+[[nodiscard]] std::string_view truth_csv_header() noexcept;
+void append_truth_csv(std::string& out, const truth_entry& e);
+
+// "4096", "100K", "100M", "1G", "4GiB": binary units (K = 1024). Throws std::invalid_argument.
+[[nodiscard]] std::uint64_t parse_size(std::string_view text);
+
+}  // namespace mkbulk::gen
