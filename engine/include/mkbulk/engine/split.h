@@ -35,6 +35,9 @@ struct split_options {
   unsigned threads = 0;      // 0 = what the machine has
   std::size_t block_bytes = 0;  // 0 = the default read block; tests vary it
   bool fsync_chunks = false;    // fsync each chunk before it is announced (mkbulk run)
+  // Where the rejects report goes; empty: out_dir/rejects.csv (no report when out_dir is empty
+  // too).
+  std::filesystem::path rejects_path;
 };
 
 // Hears of each chunk once its file is complete and closed, in chunk order, on a pipeline
@@ -66,11 +69,23 @@ struct split_result {
   std::string message;  // for people: what happened, where, what to do next
   manifest result;      // what was written (complete when status == ok)
   double seconds = 0;
+  std::string kernel;   // the scan kernel used ("avx2", ...)
 };
 
 // Runs the whole split. Never throws for bad input; bad options are reported as bad_dialect or
 // bad_header with a message.
 [[nodiscard]] split_result run_split(const split_options& options, chunk_sink* sink = nullptr,
                                      const progress_fn& progress = {});
+
+// What split would use, without splitting: the dialect and the header mapping (in result's
+// format, delimiter, bom, columns, dropped, header_line), read from the input's first bytes.
+// Unknown columns do not stop it: they are listed in unknown_columns.
+struct sniff_result {
+  split_status status = split_status::ok;
+  std::string message;
+  manifest result;
+  std::vector<std::string> unknown_columns;
+};
+[[nodiscard]] sniff_result sniff_input(const split_options& options);
 
 }  // namespace mkbulk::engine

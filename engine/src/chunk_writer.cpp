@@ -1,0 +1,233 @@
+// Chunk cutting and chunk files: segments flow from the parsing thread to the writer thread
+// through a small queue; the writer does write(2), CRC-32C, the .part -> final rename and the
+// chunk_sink call, in chunk order.
+#include "chunk_writer.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <system_error>
+
+#include "crc32c.h"
+
+namespace mkbulk::engine::detail {
+namespace {
+constexpr std::size_t SEGMENT_BYTES = std::size_t{1} << 20;
+constexpr std::size_t SEGMENTS_THREADED = 6;
+}  // namespace
+
+chunk_writer::chunk_writer(chunk_writer_options options)
+    : opt_(std::move(options)), dry_(opt_.out_dir.empty()) {
+  if (dry_) return;
+  const std::size_t n = opt_.threaded ? SEGMENTS_THREADED : 1;
+  segments_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    segments_[i].data.reset(new char[SEGMENT_BYTES]);  // not zeroed: touched as used
+    free_.push_back(n - 1 - i);
+  }
+  if (opt_.threaded) thread_ = std::thread([this] { run_writer(); });
+}
+
+chunk_writer::~chunk_writer() {
+  if (thread_.joinable()) abandon();
+}
+
+void chunk_writer::begin_row(std::uint64_t line, std::size_t size) {
+  if (!chunk_open_ || chunk_bytes_ + size > opt_.max_bytes) {
+    if (chunk_open_) close_chunk();
+    current_ = chunk_info{};
+    current_.index = next_index_++;
+    char name[32];
+    std::snprintf(name, sizeof name, "chunks/%06u.", current_.index);
+    current_.file = name + opt_.extension;
+    if (!dry_) {
+      message m;
+      m.kind = op::open;
+      m.info.file = current_.file;
+      post(std::move(m));
+    }
+    chunk_open_ = true;
+    chunk_bytes_ = opt_.header.size();
+    append(opt_.header.data(), opt_.header.size());
+    current_.first_line = line;
+  }
+  chunk_bytes_ += size;
+  ++current_.rows;
+  ++rows_total_;
+  current_.last_line = line;
+  if (!current_.line_runs.empty() &&
+      current_.line_runs.back().first + current_.line_runs.back().count == line) {
+    ++current_.line_runs.back().count;
+  } else {
+    current_.line_runs.push_back(line_run{line, 1});
+  }
+}
+
+std::size_t chunk_writer::take_free_segment() {
+  std::unique_lock lock(mutex_);
+  cv_.wait(lock, [this] { return !free_.empty(); });
+  const std::size_t s = free_.back();
+  free_.pop_back();
+  return s;
+}
+
+void chunk_writer::copy_out(const char* p, std::size_t n) {
+  if (dry_) return;
+  while (n > 0) {
+    if (!have_seg_) {
+      cur_seg_ = take_free_segment();
+      segments_[cur_seg_].size = 0;
+      have_seg_ = true;
+    }
+    segment& s = segments_[cur_seg_];
+    const std::size_t k = std::min(n, SEGMENT_BYTES - s.size);
+    std::memcpy(s.data.get() + s.size, p, k);
+    s.size += k;
+    p += k;
+    n -= k;
+    if (s.size == SEGMENT_BYTES) push_segment();
+  }
+}
+
+void chunk_writer::push_segment() {
+  message m;
+  m.kind = op::data;
+  m.seg = cur_seg_;
+  have_seg_ = false;
+  post(std::move(m));
+}
+
+void chunk_writer::close_chunk() {
+  flush_pending();
+  chunk_open_ = false;
+  if (dry_) return;
+  if (have_seg_ && segments_[cur_seg_].size > 0) push_segment();
+  message m;
+  m.kind = op::close;
+  m.info = std::move(current_);
+  post(std::move(m));
+}
+
+void chunk_writer::post(message m) {
+  if (!opt_.threaded) {
+    handle(m);
+    return;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(m));
+  }
+  cv_.notify_all();
+}
+
+void chunk_writer::run_writer() {
+  for (;;) {
+    message m;
+    {
+      std::unique_lock lock(mutex_);
+      cv_.wait(lock, [this] { return !queue_.empty(); });
+      m = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    if (m.kind == op::stop) return;
+    handle(m);
+  }
+}
+
+void chunk_writer::handle(message& m) {
+  const auto fail = [this](const std::string& what) {
+    if (!failed_.load()) {
+      error_ = what + ": " + std::strerror(errno);
+      failed_.store(true);
+    }
+  };
+  switch (m.kind) {
+    case op::open: {
+      if (failed_.load()) return;
+      part_path_ = opt_.out_dir / (m.info.file + ".part");
+      fd_ = ::open(part_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      if (fd_ < 0) fail("cannot create " + part_path_.string());
+      crc_ = 0;
+      written_ = 0;
+      return;
+    }
+    case op::data: {
+      segment& s = segments_[m.seg];
+      if (!failed_.load() && fd_ >= 0) {
+        crc_ = crc32c_extend(crc_, s.data.get(), s.size);
+        std::size_t off = 0;
+        while (off < s.size) {
+          const ssize_t w = ::write(fd_, s.data.get() + off, s.size - off);
+          if (w < 0) {
+            if (errno == EINTR) continue;
+            fail("cannot write " + part_path_.string());
+            break;
+          }
+          off += static_cast<std::size_t>(w);
+        }
+        written_ += s.size;
+      }
+      {
+        std::lock_guard lock(mutex_);
+        free_.push_back(m.seg);
+      }
+      cv_.notify_all();
+      return;
+    }
+    case op::close: {
+      if (failed_.load() || fd_ < 0) return;
+      if (opt_.fsync_chunks && ::fsync(fd_) != 0) fail("cannot sync " + part_path_.string());
+      if (::close(fd_) != 0) fail("cannot write " + part_path_.string());
+      fd_ = -1;
+      if (failed_.load()) return;
+      const std::filesystem::path final_path = opt_.out_dir / m.info.file;
+      if (::rename(part_path_.c_str(), final_path.c_str()) != 0) {
+        fail("cannot rename " + part_path_.string());
+        return;
+      }
+      m.info.bytes = written_;
+      m.info.crc32c = crc_;
+      done_.push_back(m.info);
+      if (opt_.sink != nullptr) opt_.sink->on_chunk(done_.back());
+      return;
+    }
+    case op::stop:
+      return;
+  }
+}
+
+bool chunk_writer::finish(std::vector<chunk_info>& chunks, std::string& error) {
+  if (chunk_open_) close_chunk();
+  if (thread_.joinable()) {
+    post(message{op::stop, 0, {}});
+    thread_.join();
+  }
+  chunks = done_;
+  error = error_;
+  return !failed_.load();
+}
+
+void chunk_writer::abandon() {
+  pending_ = nullptr;
+  pending_len_ = 0;
+  if (thread_.joinable()) {
+    if (have_seg_) {
+      std::lock_guard lock(mutex_);
+      free_.push_back(cur_seg_);
+      have_seg_ = false;
+    }
+    post(message{op::stop, 0, {}});
+    thread_.join();
+  }
+  if (fd_ >= 0) {
+    ::close(fd_);
+    fd_ = -1;
+    std::error_code ec;
+    std::filesystem::remove(part_path_, ec);
+  }
+}
+
+}  // namespace mkbulk::engine::detail

@@ -1,0 +1,123 @@
+// The chunk side of the pipeline: decides where chunks are cut (only between records, each
+// file header included within max_bytes) and writes the files. Bytes are gathered into 1 MiB
+// segments that a writer thread writes and checksums (CRC-32C) while the parsing thread goes
+// on; with one thread the same work happens inline. Each chunk is written under a ".part" name
+// and renamed when complete, so a killed run never leaves a half chunk under a final name.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "mkbulk/engine/manifest.h"
+#include "mkbulk/engine/split.h"
+
+namespace mkbulk::engine::detail {
+
+struct chunk_writer_options {
+  std::filesystem::path out_dir;  // empty: count only (validate)
+  std::string extension;          // "csv", "tsv", "ssv"
+  std::string header;             // the header line with its LF
+  std::uint64_t max_bytes = 0;
+  bool threaded = true;
+  bool fsync_chunks = false;
+  chunk_sink* sink = nullptr;
+};
+
+class chunk_writer {
+ public:
+  explicit chunk_writer(chunk_writer_options options);
+  chunk_writer(const chunk_writer&) = delete;
+  chunk_writer& operator=(const chunk_writer&) = delete;
+  ~chunk_writer();
+
+  // Starts a row of size output bytes (its line end included) from source line `line`; cuts a
+  // new chunk first when the row would not fit. The caller has checked that it fits a chunk.
+  void begin_row(std::uint64_t line, std::size_t size);
+  // Row bytes that stay valid until flush_pending(): consecutive calls on adjacent memory are
+  // merged into one copy (the fast path's runs of unchanged records).
+  void append_input(const char* p, std::size_t n) {
+    if (p == pending_ + pending_len_) {
+      pending_len_ += n;
+      return;
+    }
+    flush_pending();
+    pending_ = p;
+    pending_len_ = n;
+  }
+  // Row bytes copied at once.
+  void append(const char* p, std::size_t n) {
+    flush_pending();
+    copy_out(p, n);
+  }
+  void flush_pending() {
+    if (pending_len_ != 0) copy_out(pending_, pending_len_);
+    pending_ = nullptr;
+    pending_len_ = 0;
+  }
+
+  // Closes the last chunk and waits for the writer; fills chunks (in order). False with error
+  // on an I/O error.
+  [[nodiscard]] bool finish(std::vector<chunk_info>& chunks, std::string& error);
+  // Stops without finishing: the open chunk's .part file is removed.
+  void abandon();
+  [[nodiscard]] bool failed() const noexcept { return failed_.load(std::memory_order_relaxed); }
+  [[nodiscard]] std::uint64_t rows() const noexcept { return rows_total_; }
+
+ private:
+  struct segment {
+    std::unique_ptr<char[]> data;
+    std::size_t size = 0;
+  };
+  enum class op : std::uint8_t { open, data, close, stop };
+  struct message {
+    op kind = op::data;
+    std::size_t seg = 0;
+    chunk_info info;  // open: index and file; close: rows and lines
+  };
+
+  void copy_out(const char* p, std::size_t n);
+  void push_segment();
+  void close_chunk();
+  void post(message m);
+  void run_writer();
+  void handle(message& m);
+  std::size_t take_free_segment();
+
+  chunk_writer_options opt_;
+  bool dry_;
+  // Parsing-thread state.
+  bool chunk_open_ = false;
+  std::uint64_t chunk_bytes_ = 0;
+  chunk_info current_;
+  std::uint64_t rows_total_ = 0;
+  std::uint32_t next_index_ = 1;
+  const char* pending_ = nullptr;
+  std::size_t pending_len_ = 0;
+  std::size_t cur_seg_ = 0;
+  bool have_seg_ = false;
+  // Shared between the threads.
+  std::vector<segment> segments_;
+  std::vector<std::size_t> free_;
+  std::deque<message> queue_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::thread thread_;
+  std::atomic<bool> failed_{false};
+  // Writer-thread state.
+  int fd_ = -1;
+  std::filesystem::path part_path_;
+  std::uint32_t crc_ = 0;
+  std::uint64_t written_ = 0;
+  std::vector<chunk_info> done_;
+  std::string error_;
+};
+
+}  // namespace mkbulk::engine::detail

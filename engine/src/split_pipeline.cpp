@@ -1,0 +1,481 @@
+// The split pipeline's hot loop (stage 2). Stage 1 (a scan kernel) marks structural bytes,
+// quotes and special bytes over 64 KiB of the window at a time; this loop walks the structural
+// bits: a delimiter bit counts a field, a CR/LF bit ends a record. A record without quote bits
+// takes the fast path (field count = delimiter bits + 1; with an unchanged dialect its bytes are
+// copied as they are, runs of adjacent records in one memcpy). A record with a quote bit goes
+// through the careful parser, which knows bare quotes; when it disagrees with the kernel about
+// where the record ends, scanning restarts at the careful end with quote parity 0.
+#include <simdjson.h>
+
+#include <bit>
+#include <cstring>
+
+#include "record_encoder.h"
+#include "split_run.h"
+#include "utf8_text.h"
+
+namespace mkbulk::engine::detail {
+namespace {
+constexpr std::uint64_t PROGRESS_EVERY = std::uint64_t{32} << 20;
+}  // namespace
+
+void split_run::report_progress(bool force) {
+  if (!progress_) return;
+  const std::uint64_t read = win_.bytes_read();
+  if (!force && read < next_progress_) return;
+  next_progress_ = read + PROGRESS_EVERY;
+  progress_(split_progress{read, win_.file_size(), result_.result.counts.rows_in});
+}
+
+bool split_run::main_loop() {
+  masks_.resize(WINDOW_BLOCKS);
+  std::size_t rs = header_next_;
+  for (;;) {
+    if (writer_->failed()) {
+      std::vector<chunk_info> ignored;
+      std::string err;
+      (void)writer_->finish(ignored, err);
+      return fail(split_status::io_error, err);
+    }
+    const scan_result r = scan(rs);
+    rs = r.rs;
+    switch (r.what) {
+      case step::restart:
+      case step::ok:
+        continue;
+      case step::finished:
+        return true;
+      case step::stop:
+        return false;
+      case step::more:
+        break;
+    }
+    writer_->flush_pending();
+    win_.compact(rs);
+    rs = 0;
+    if (win_.size() < win_.capacity()) {
+      if (!win_.read_some(block_)) return fail(split_status::io_error, win_.error());
+      report_progress(false);
+      continue;
+    }
+    // The window is full and holds one unfinished record: longer than limit_, so the careful
+    // parser stops with overflow and the record is resynchronised or skipped.
+    std::size_t resume = 0;
+    if (careful_record_at(0, resume) == step::stop) return false;
+    window_moved_ = false;
+    rs = resume;
+  }
+}
+
+split_run::scan_result split_run::scan(std::size_t rs) {
+  const std::uint8_t* d = win_.data();
+  const std::size_t len = win_.size();
+  scan_carry carry{};
+  std::size_t last_quote = NO_POS;
+  std::size_t last_special = NO_POS;
+  std::size_t nd = 0;
+  std::size_t lk_b = rs;
+  std::size_t lk_e = NO_POS;
+  delims_.clear();
+  for (std::size_t w = rs; w < len; w += WINDOW_BLOCKS * 64) {
+    const std::size_t nb = std::min(WINDOW_BLOCKS, (len - w + 63) / 64);
+    kernel_(d + w, nb, delim_, carry, masks_.data());
+    for (std::size_t b = 0; b < nb; ++b) {
+      const std::size_t pos0 = w + b * 64;
+      const std::uint64_t valid =
+          (len - pos0 >= 64) ? ~std::uint64_t{0} : (std::uint64_t{1} << (len - pos0)) - 1;
+      const block_masks& m = masks_[b];
+      std::uint64_t s = m.structural & valid;
+      const std::uint64_t q = m.quote & valid;
+      const std::uint64_t sp = m.special & valid;
+      while (s != 0) {
+        const auto i = static_cast<unsigned>(std::countr_zero(s));
+        s &= s - 1;
+        const std::size_t p = pos0 + i;
+        if (p < rs) continue;  // the LF of a CRLF
+        const std::uint8_t c = d[p];
+        if (c == delim_) {
+          ++nd;
+          if (!fast_copy_) delims_.push_back(p);
+          if (nd == lookup_) {
+            lk_b = p + 1;
+          } else if (nd == lookup_ + 1) {
+            lk_e = p;
+          }
+          continue;
+        }
+        // A line end: the record [rs, p) is complete. Were there quote or special bits in it?
+        const std::uint64_t below = (std::uint64_t{1} << i) - 1;
+        const std::size_t lq =
+            (q & below) ? pos0 + 63 - static_cast<std::size_t>(std::countl_zero(q & below))
+                        : last_quote;
+        const std::size_t ls =
+            (sp & below) ? pos0 + 63 - static_cast<std::size_t>(std::countl_zero(sp & below))
+                         : last_special;
+        std::size_t next = p + 1;
+        line_end eol = line_end::lf;
+        if (c == '\r') {
+          eol = line_end::cr;
+          if (p + 1 < len) {
+            if (d[p + 1] == '\n') {
+              next = p + 2;
+              eol = line_end::crlf;
+            }
+          } else if (!win_.eof()) {
+            return {step::more, rs};
+          }
+        }
+        std::size_t resume = next;
+        step st;
+        if (lq != NO_POS && lq >= rs) {
+          st = careful_record_at(rs, resume);
+        } else {
+          st = fast_record(rs, p, eol, nd, lk_b, lk_e == NO_POS ? p : lk_e,
+                           ls != NO_POS && ls >= rs);
+        }
+        if (st != step::ok) return {st, rs};
+        if (resume != next || window_moved_) {
+          window_moved_ = false;
+          return {step::restart, resume};
+        }
+        rs = next;
+        nd = 0;
+        lk_b = rs;
+        lk_e = NO_POS;
+        delims_.clear();
+      }
+      if (q != 0) last_quote = pos0 + 63 - static_cast<std::size_t>(std::countl_zero(q));
+      if (sp != 0) last_special = pos0 + 63 - static_cast<std::size_t>(std::countl_zero(sp));
+    }
+  }
+  if (!win_.eof()) return {step::more, rs};
+  if (rs >= len) return {step::finished, rs};
+  // The last record has no line end (or the kernel saw none): the careful parser decides.
+  std::size_t resume = len;
+  const step st = careful_record_at(rs, resume);
+  if (st != step::ok) return {st, rs};
+  window_moved_ = false;
+  return {resume >= win_.size() ? step::finished : step::restart, resume};
+}
+
+bool split_run::check_bytes(std::size_t rs, std::size_t end, std::string& message,
+                            reject_reason& why) {
+  const auto* p = reinterpret_cast<const char*>(win_.data()) + rs;
+  const std::size_t n = end - rs;
+  if (const void* z = std::memchr(p, 0, n)) {
+    why = reject_reason::nul_byte;
+    message = "NUL byte at byte " + std::to_string(static_cast<const char*>(z) - p + 1) +
+              " of the record";
+    return true;
+  }
+  if (!simdjson::validate_utf8(p, n)) {
+    why = reject_reason::invalid_utf8;
+    message = "invalid UTF-8 at byte " +
+              std::to_string(first_invalid_utf8(std::string_view(p, n)) + 1) + " of the record";
+    return true;
+  }
+  return false;
+}
+
+split_run::step split_run::reject(std::size_t rs, std::size_t end, reject_reason why,
+                                  const std::string& message) {
+  const std::string_view raw(reinterpret_cast<const char*>(win_.data()) + rs, end - rs);
+  return reject_raw(win_.base() + rs, raw, raw.size(), why, message);
+}
+
+split_run::step split_run::reject_raw(std::uint64_t offset, std::string_view raw,
+                                      std::uint64_t total, reject_reason why,
+                                      const std::string& message) {
+  split_counts& c = result_.result.counts;
+  ++c.rows_in;
+  ++c.rows_rejected;
+  ++c.reject_counts[static_cast<std::size_t>(why)];
+  if (have_rejects_) rejects_.add(line_, offset, why, message, raw, total);
+  if (opt_.max_rejects && c.rows_rejected > *opt_.max_rejects) {
+    fail(split_status::too_many_rejects,
+         "more than " + std::to_string(*opt_.max_rejects) + " rows rejected (--max-rejects); " +
+             "stopped at line " + std::to_string(line_) + ". See the rejects report for why");
+    return step::stop;
+  }
+  return step::ok;
+}
+
+split_run::step split_run::fast_record(std::size_t rs, std::size_t p, line_end eol,
+                                       std::size_t nd, std::size_t lk_b, std::size_t lk_e,
+                                       bool has_special) {
+  step st = step::ok;
+  const auto* d = reinterpret_cast<const char*>(win_.data());
+  reject_reason why{};
+  if (nd + 1 != n_fields_) {
+    st = reject(rs, p, reject_reason::field_count_mismatch,
+                "expected " + std::to_string(n_fields_) + " fields, found " +
+                    std::to_string(nd + 1));
+  } else if (has_special && check_bytes(rs, p, message_, why)) {
+    st = reject(rs, p, why, message_);
+  } else if (opt_.trim ? trim_blanks(std::string_view(d + lk_b, lk_e - lk_b)).empty()
+                       : lk_e == lk_b) {
+    st = reject(rs, p, reject_reason::empty_lookup_field,
+                "the lookup field '" + opt_.lookup_field + "' (column " +
+                    std::to_string(lookup_ + 1) + ") is empty");
+  } else if (fast_copy_) {
+    const std::size_t size = p - rs + 1;
+    if (size > max_row_bytes_) {
+      st = reject(rs, p, reject_reason::record_too_large,
+                  "the record needs " + std::to_string(size) + " bytes; a chunk of " +
+                      std::to_string(opt_.max_bytes) + " bytes holds " +
+                      std::to_string(max_row_bytes_) + " after the header");
+    } else {
+      ++result_.result.counts.rows_in;
+      writer_->begin_row(line_, size);
+      if (eol == line_end::lf) {
+        writer_->append_input(d + rs, size);
+      } else {
+        writer_->append_input(d + rs, size - 1);
+        writer_->append("\n", 1);
+      }
+    }
+  } else {
+    spans_.clear();
+    std::size_t b = rs;
+    for (const std::size_t x : delims_) {
+      spans_.push_back(field_span{b, x, false});
+      b = x + 1;
+    }
+    spans_.push_back(field_span{b, p, false});
+    st = accept(rs, p, spans_, NO_POS);
+  }
+  ++line_;
+  count_eol(eol);
+  return st;
+}
+
+// A good record off the fast copy: its kept fields re-encoded in the output dialect; or, when
+// raw_copy_end is set, its raw bytes [rs, raw_copy_end) are already exactly that.
+split_run::step split_run::accept(std::size_t rs, std::size_t end,
+                                  std::span<const field_span> spans, std::size_t raw_copy_end) {
+  const auto* d = reinterpret_cast<const char*>(win_.data());
+  std::size_t size = 0;
+  if (raw_copy_end != NO_POS) {
+    size = raw_copy_end - rs;
+  } else {
+    out_.clear();
+    for (std::size_t k = 0; k < plan_.columns.size(); ++k) {
+      if (k) out_.push_back(out_delim_);
+      const field_span& f = spans[plan_.columns[k].source_index];
+      std::string_view v;
+      if (f.quoted) {
+        field_value(win_.data(), f, value_);
+        v = value_;
+      } else {
+        v = std::string_view(d + f.begin, f.end - f.begin);
+      }
+      if (opt_.trim) v = trim_blanks(v);
+      append_minimal_quoted(out_, v, out_delim_);
+    }
+    out_.push_back('\n');
+    size = out_.size();
+  }
+  if (size > max_row_bytes_) {
+    return reject(rs, end, reject_reason::record_too_large,
+                  "the record needs " + std::to_string(size) + " bytes; a chunk of " +
+                      std::to_string(opt_.max_bytes) + " bytes holds " +
+                      std::to_string(max_row_bytes_) + " after the header");
+  }
+  ++result_.result.counts.rows_in;
+  writer_->begin_row(line_, size);
+  if (raw_copy_end != NO_POS) {
+    writer_->append_input(d + rs, size);
+  } else {
+    writer_->append(out_.data(), out_.size());
+  }
+  return step::ok;
+}
+
+namespace {
+bool already_minimal(const std::uint8_t* d, const careful_record& r, std::uint8_t delim) {
+  if (r.bare_quotes != 0) return false;
+  for (const field_span& f : r.fields) {
+    if (!f.quoted) continue;
+    bool needs = false;
+    for (std::size_t i = f.begin; i < f.end && !needs; ++i) {
+      const std::uint8_t c = d[i];
+      needs = c == delim || c == '"' || c == '\n' || c == '\r';
+    }
+    if (!needs) return false;
+  }
+  return true;
+}
+
+std::string defect_message(reject_reason r, std::size_t field, std::size_t found,
+                           std::size_t expected) {
+  switch (r) {
+    case reject_reason::field_count_mismatch:
+      return "expected " + std::to_string(expected) + " fields, found " + std::to_string(found);
+    case reject_reason::unterminated_quote:
+      return "the quote opened in field " + std::to_string(field + 1) +
+             " is still open at the end of the input";
+    case reject_reason::bytes_after_closing_quote:
+      return "bytes after the closing quote of field " + std::to_string(field + 1);
+    default:
+      return std::string(to_string(r));
+  }
+}
+}  // namespace
+
+split_run::step split_run::careful_record_at(std::size_t rs, std::size_t& resume) {
+  const std::uint8_t* d = win_.data();
+  const std::size_t len = win_.size();
+  careful_parse(d, len, win_.eof(), rs, delim_, limit_, rec_);
+  if (rec_.status == parse_status::need_more) return step::more;
+  const auto resync = [&](const std::string& why) {
+    const step st = reject(rs, rec_.first_inner_eol, reject_reason::unterminated_quote,
+                           why + "; this line was rejected and reading resumed on line " +
+                               std::to_string(line_ + 1));
+    ++line_;
+    resume = rec_.first_inner_next;
+    return st;
+  };
+  if (rec_.status == parse_status::overflow) {
+    if (rec_.in_quote && rec_.first_inner_eol != NO_POS) {
+      return resync("a quote opened on this line does not close within " +
+                    std::to_string(limit_) + " bytes");
+    }
+    return skip_record(rs, resume);
+  }
+  std::optional<reject_reason> defect = rec_.defect;
+  if (!defect && rec_.fields.size() != n_fields_) defect = reject_reason::field_count_mismatch;
+  if (defect && rec_.first_inner_eol != NO_POS) {
+    // A quoted field ran over a line end and the record came out wrong: was the quote never
+    // closed? If the next line reads as a good record on its own, resynchronise there.
+    bool again = *defect == reject_reason::unterminated_quote;
+    if (!again) {
+      careful_parse(d, len, win_.eof(), rec_.first_inner_next, delim_, limit_, trial_);
+      if (trial_.status == parse_status::need_more && len < win_.capacity()) return step::more;
+      again = trial_.status == parse_status::done && !trial_.defect &&
+              trial_.fields.size() == n_fields_ && trial_.bare_quotes == 0;
+    }
+    if (again) return resync("a quote opened on this line never closes");
+  }
+  result_.result.counts.bare_quotes += rec_.bare_quotes;
+  step st = step::ok;
+  reject_reason why{};
+  if (defect) {
+    st = reject(rs, rec_.end, *defect,
+                defect_message(*defect, rec_.defect_field, rec_.fields.size(), n_fields_));
+  } else if (check_bytes(rs, rec_.end, message_, why)) {
+    st = reject(rs, rec_.end, why, message_);
+  } else {
+    field_value(d, rec_.fields[lookup_], value_);
+    if (opt_.trim ? trim_blanks(value_).empty() : value_.empty()) {
+      st = reject(rs, rec_.end, reject_reason::empty_lookup_field,
+                  "the lookup field '" + opt_.lookup_field + "' (column " +
+                      std::to_string(lookup_ + 1) + ") is empty");
+    } else {
+      const bool raw = fast_copy_ && rec_.eol == line_end::lf && already_minimal(d, rec_, delim_);
+      st = accept(rs, rec_.end, rec_.fields, raw ? rec_.next : NO_POS);
+    }
+  }
+  if (rec_.eol != line_end::none) {
+    line_ += 1 + rec_.inner_lines;
+    count_eol(rec_.eol);
+  }
+  resume = rec_.next;
+  return st;
+}
+
+// A record longer than limit_ that is not an open quote: rejected as record_too_large without
+// buffering it. A small state machine (the careful parser's quoting rules) follows it to its end
+// while the window is refilled; only its first REJECT_RECORD_KEEP bytes are kept.
+split_run::step split_run::skip_record(std::size_t rs, std::size_t& resume) {
+  enum class state : std::uint8_t { field_start, unquoted, quoted, quoted_quote };
+  const std::uint64_t start = win_.base() + rs;
+  const std::string prefix(reinterpret_cast<const char*>(win_.data()) + rs,
+                           std::min(REJECT_RECORD_KEEP, win_.size() - rs));
+  state st = state::field_start;
+  bool cr_end = false;    // the record ended with a CR: an LF right after belongs to it
+  bool cr_inner = false;  // a CR inside quotes: an LF right after is the same line end
+  std::uint64_t inner = 0;
+  std::uint64_t end = 0;
+  line_end eol = line_end::none;
+  std::size_t p = rs;
+  for (bool found = false; !found;) {
+    const std::uint8_t* d = win_.data();
+    const std::size_t len = win_.size();
+    for (; p < len && !found; ++p) {
+      const std::uint8_t c = d[p];
+      if (cr_end) {
+        eol = (c == '\n') ? line_end::crlf : line_end::cr;
+        resume = (c == '\n') ? p + 1 : p;
+        found = true;
+        break;
+      }
+      if (cr_inner) {
+        cr_inner = false;
+        if (c == '\n') continue;
+      }
+      if (st == state::quoted_quote) {
+        if (c == '"') {
+          st = state::quoted;
+          continue;
+        }
+        st = state::unquoted;
+      }
+      if (st == state::quoted) {
+        if (c == '"') {
+          st = state::quoted_quote;
+        } else if (c == '\n' || c == '\r') {
+          ++inner;
+          cr_inner = c == '\r';
+        }
+        continue;
+      }
+      if (c == delim_) {
+        st = state::field_start;
+      } else if (c == '\n') {
+        end = win_.base() + p;
+        eol = line_end::lf;
+        resume = p + 1;
+        found = true;
+        break;
+      } else if (c == '\r') {
+        end = win_.base() + p;
+        cr_end = true;
+      } else if (c == '"' && st == state::field_start) {
+        st = state::quoted;
+      } else {
+        st = state::unquoted;
+      }
+    }
+    if (found) break;
+    if (win_.eof()) {
+      if (cr_end) {
+        eol = line_end::cr;
+      } else {
+        end = win_.base() + len;
+      }
+      resume = len;
+      break;
+    }
+    writer_->flush_pending();
+    win_.compact(len);
+    p = 0;
+    window_moved_ = true;
+    if (!win_.read_some(block_)) {
+      fail(split_status::io_error, win_.error());
+      return step::stop;
+    }
+    report_progress(false);
+  }
+  const std::uint64_t total = end - start;
+  const step s = reject_raw(start, prefix, total, reject_reason::record_too_large,
+                            "the record is " + std::to_string(total) +
+                                " bytes, more than the largest record a chunk can take (" +
+                                std::to_string(limit_) + " bytes); it was skipped");
+  if (eol != line_end::none) {
+    line_ += 1 + inner;
+    count_eol(eol);
+  }
+  return s;
+}
+
+}  // namespace mkbulk::engine::detail

@@ -1,0 +1,105 @@
+// One run of the split pipeline: the state shared by its setup (options, input, dialect,
+// header, output directory: split_setup.cpp) and its hot loop (scan + record parsing:
+// split_pipeline.cpp). Internal to the engine; the public face is split.h.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <string>
+#include <vector>
+
+#include "careful_parser.h"
+#include "chunk_writer.h"
+#include "header_plan.h"
+#include "input_window.h"
+#include "mkbulk/engine/scan_kernel.h"
+#include "mkbulk/engine/split.h"
+#include "rejects_writer.h"
+
+namespace mkbulk::engine::detail {
+
+inline constexpr std::size_t DEFAULT_BLOCK_BYTES = std::size_t{1} << 20;
+inline constexpr std::size_t SNIFF_BYTES = 64 * 1024;
+inline constexpr std::size_t WINDOW_BLOCKS = 1024;  // 64 KiB of input per kernel call
+
+class split_run {
+ public:
+  split_run(const split_options& options, chunk_sink* sink, const progress_fn& progress);
+  split_result run();
+  // Setup only (sniff): dialect and header, no output.
+  sniff_result sniff();
+
+ private:
+  enum class step : std::uint8_t { ok, more, restart, finished, stop };
+  struct scan_result {
+    step what;
+    std::size_t rs;
+  };
+
+  // split_setup.cpp
+  bool fail(split_status status, std::string message);
+  bool check_options();
+  bool read_header(bool keep_going);
+  bool prepare_output();
+  void fill_manifest();
+
+  // split_pipeline.cpp
+  bool main_loop();
+  scan_result scan(std::size_t rs);
+  step fast_record(std::size_t rs, std::size_t p, line_end eol, std::size_t nd,
+                   std::size_t lk_b, std::size_t lk_e, bool has_special);
+  step careful_record_at(std::size_t rs, std::size_t& resume);
+  step skip_record(std::size_t rs, std::size_t& resume);
+  step accept(std::size_t rs, std::size_t end, std::span<const field_span> spans,
+              std::size_t raw_copy_end);
+  step reject(std::size_t rs, std::size_t end, reject_reason why, const std::string& message);
+  step reject_raw(std::uint64_t offset, std::string_view raw, std::uint64_t total,
+                  reject_reason why, const std::string& message);
+  bool check_bytes(std::size_t rs, std::size_t end, std::string& message, reject_reason& why);
+  void count_eol(line_end e) noexcept;
+  void report_progress(bool force);
+
+  const split_options& opt_;
+  chunk_sink* sink_;
+  const progress_fn& progress_;
+  split_result result_;
+  std::chrono::steady_clock::time_point started_;
+
+  scan_kernel_fn kernel_ = nullptr;
+  std::size_t block_ = DEFAULT_BLOCK_BYTES;
+  std::size_t limit_ = 0;  // the largest record kept in the window (bigger: skipped)
+  input_window win_;
+  std::uint8_t delim_ = ',';
+  char out_delim_ = ',';
+  bool bom_ = false;
+  std::size_t header_next_ = 0;
+  header_plan plan_;
+  std::size_t n_fields_ = 0;
+  std::size_t lookup_ = 0;
+  bool fast_copy_ = false;
+  std::uint64_t max_row_bytes_ = 0;  // max_bytes minus the header line
+
+  std::unique_ptr<chunk_writer> writer_;
+  rejects_writer rejects_;
+  bool have_rejects_ = false;
+
+  std::uint64_t line_ = 1;
+  std::uint64_t eols_[4] = {0, 0, 0, 0};
+  std::uint64_t next_progress_ = 0;
+  bool window_moved_ = false;
+  bool too_many_ = false;
+
+  std::vector<block_masks> masks_;
+  std::vector<std::size_t> delims_;
+  std::vector<field_span> spans_;
+  careful_record rec_;
+  careful_record trial_;
+  std::string out_;
+  std::string value_;
+  std::string message_;
+};
+
+}  // namespace mkbulk::engine::detail

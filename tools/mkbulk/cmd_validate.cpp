@@ -1,6 +1,0 @@
-// mkbulk validate: placeholder until the engine pipeline lands (issue 2).
-#include "commands.h"
-
-namespace mkbulk::cli {
-int cmd_validate(std::span<const std::string_view>) { throw usage_error("'validate' is not built yet"); }
-}  // namespace mkbulk::cli
