@@ -168,6 +168,7 @@ int run_upload_session(session_request& req) {
   g_uploader.store(&up);
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
+  std::signal(SIGPIPE, SIG_IGN);  // a dropped connection must be an error code, not a death
 
   upload::upload_result result;
   engine::split_result split;
