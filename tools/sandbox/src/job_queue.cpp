@@ -48,6 +48,7 @@ void job_queue::stop() {
     stopping_ = true;
   }
   cv_.notify_all();
+  std::lock_guard join_lock(join_mutex_);
   for (auto& t : workers_) {
     if (t.joinable()) t.join();
   }

@@ -88,8 +88,8 @@ bool sandbox_server::run() {
 }
 
 void sandbox_server::stop() {
+  // Only the listener: run() stops the queue once listening has ended, on its own thread.
   if (http_) http_->stop();
-  if (queue_) queue_->stop();
 }
 
 std::string sandbox_server::next_request_id() {

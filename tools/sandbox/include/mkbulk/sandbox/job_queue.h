@@ -79,6 +79,7 @@ class job_queue {
   std::size_t max_depth_ = 0;
   double busy_seconds_[MAX_IMPORTING_JOBS + 1] = {};
   double last_change_ = 0;
+  std::mutex join_mutex_;  // stop() may be called from two threads
   std::vector<std::thread> workers_;
 };
 
