@@ -3,7 +3,6 @@
 // validated as calendar dates and written as ISO 8601 ("2024-04-25", "2024-04-25T13:45:00Z").
 #include <array>
 #include <charconv>
-#include <cstdio>
 
 #include "value_checks_internal.h"
 
@@ -18,6 +17,15 @@ constexpr std::array<std::string_view, 12> MONTHS = {
     "January", "February", "March",     "April",   "May",      "June",
     "July",    "August",   "September", "October", "November", "December",
 };
+
+// Writes v with exactly `width` digits (leading zeros); returns the end.
+[[nodiscard]] char* put_digits(char* p, int v, int width) noexcept {
+  for (int k = width - 1; k >= 0; --k) {
+    p[k] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+  return p + width;
+}
 
 [[nodiscard]] bool is_leap(int y) noexcept { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
@@ -241,22 +249,35 @@ value_problem check_date(field_type type, std::string_view s, const value_check_
   }
 
   // The ISO 8601 form. A date field keeps the calendar date as written and drops any time.
-  char buf[64];
-  int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
+  // Written by hand: snprintf cost more than the whole parse.
+  char buf[48];
+  char* p = buf;
+  p = put_digits(p, year, 4);
+  *p++ = '-';
+  p = put_digits(p, month, 2);
+  *p++ = '-';
+  p = put_digits(p, day, 2);
   if (has_time && type == field_type::datetime) {
-    n += std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), "T%02d:%02d:%02d",
-                       t.hour, t.minute, t.second);
-    if (!t.fraction.empty()) {
-      n += std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), ".%.*s",
-                         static_cast<int>(t.fraction.size()), t.fraction.data());
+    *p++ = 'T';
+    p = put_digits(p, t.hour, 2);
+    *p++ = ':';
+    p = put_digits(p, t.minute, 2);
+    *p++ = ':';
+    p = put_digits(p, t.second, 2);
+    if (!t.fraction.empty()) {  // at most 9 digits
+      *p++ = '.';
+      for (const char f : t.fraction) *p++ = f;
     }
     if (t.utc) {
-      buf[n++] = 'Z';
+      *p++ = 'Z';
     } else if (t.zone) {
-      n += std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), "%c%02d:%02d",
-                         t.zone_sign, t.zone_hour, t.zone_minute);
+      *p++ = t.zone_sign;
+      p = put_digits(p, t.zone_hour, 2);
+      *p++ = ':';
+      p = put_digits(p, t.zone_minute, 2);
     }
   }
+  const auto n = p - buf;
   const std::string_view iso(buf, static_cast<std::size_t>(n));
   if (iso != s) {
     out.assign(iso);

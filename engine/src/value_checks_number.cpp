@@ -116,9 +116,12 @@ struct number_shape {
     const std::size_t sep = group_separator_at(v.substr(i), group);
     if (sep == 0 || group_len == 0) break;
     const std::string_view this_sep = v.substr(i, sep);
-    if ((groups == 0 && group_len > 3) || (groups > 0 && group_len != 3) ||
-        (!sep_seen.empty() && this_sep != sep_seen)) {
-      break;  // reported below as a bad group
+    if (!sep_seen.empty() && this_sep != sep_seen) break;  // mixed separators: not one number
+    if ((groups == 0 && group_len > 3) || (groups > 0 && group_len != 3)) {
+      sep_seen = this_sep;
+      ++groups;
+      group_len = 0;  // reported below as a bad group
+      break;
     }
     sep_seen = this_sep;
     ++groups;
@@ -128,7 +131,7 @@ struct number_shape {
   if (groups > 0) {
     shape.separators = true;
     if (group_len != 3) {
-      detail = "digit groups after a thousands separator have 3 digits";
+      detail = "thousands separators come between groups of 3 digits";
       if (!opt.decimal_comma && sep_seen == ",") {
         detail += "; if ',' is the decimal mark here, use --decimal-comma";
       } else if (opt.decimal_comma && sep_seen == ".") {

@@ -88,6 +88,12 @@ TEST(value_checks, integer_rejects_what_is_not_a_whole_number) {
   EXPECT_EQ(check(INT_FIELD, "--1").problem, value_problem::invalid_number);
   EXPECT_EQ(check(INT_FIELD, "0x1F").problem, value_problem::invalid_number);
   EXPECT_EQ(check(INT_FIELD, "1,23").problem, value_problem::invalid_number);
+  // A first group of more than 3 digits is not thousands grouping (found by the benchmark's
+  // answer check).
+  const outcome long_group = check(INT_FIELD, "1000,468");
+  EXPECT_EQ(long_group.problem, value_problem::invalid_number);
+  EXPECT_NE(long_group.message.find("groups of 3 digits"), std::string::npos) << long_group.message;
+  EXPECT_EQ(check(INT_FIELD, "1,234,56").problem, value_problem::invalid_number);
   EXPECT_EQ(check(INT_FIELD, "$12").problem, value_problem::invalid_number);  // not currency
 }
 
