@@ -4,6 +4,35 @@
 #include "careful_parser.h"
 
 namespace mkbulk::engine::detail {
+namespace {
+
+struct stop_table {
+  bool stop[256];
+};
+
+constexpr stop_table make_table(char a, char b, char c, char d) {
+  stop_table t{};
+  t.stop[static_cast<std::uint8_t>(a)] = true;
+  t.stop[static_cast<std::uint8_t>(b)] = true;
+  t.stop[static_cast<std::uint8_t>(c)] = true;
+  t.stop[static_cast<std::uint8_t>(d)] = true;
+  return t;
+}
+
+constexpr stop_table QUOTED_STOP = make_table('"', '\n', '\r', '"');
+constexpr stop_table COMMA_STOP = make_table('"', '\n', '\r', ',');
+constexpr stop_table TAB_STOP = make_table('"', '\n', '\r', '\t');
+constexpr stop_table SEMICOLON_STOP = make_table('"', '\n', '\r', ';');
+
+const stop_table& table_for(std::uint8_t delimiter) {
+  static const stop_table other = COMMA_STOP;
+  if (delimiter == ',') return COMMA_STOP;
+  if (delimiter == '\t') return TAB_STOP;
+  if (delimiter == ';') return SEMICOLON_STOP;
+  return other;
+}
+
+}  // namespace
 
 void careful_parse(const std::uint8_t* data, std::size_t len, bool eof, std::size_t start,
                    std::uint8_t delimiter, std::size_t limit, careful_record& out) {
@@ -31,7 +60,17 @@ void careful_parse(const std::uint8_t* data, std::size_t len, bool eof, std::siz
   bool closed = false;  // the current quoted field's closing quote has been seen
   std::size_t p = start;
   bool wait = false;  // stopped at a byte whose meaning depends on the next, unread one
+  const stop_table& unquoted_stop = table_for(delimiter);
   while (p < stop) {
+    // Tight loops over the plain bytes of a quoted or unquoted field: most bytes are neither
+    // quotes nor delimiters nor line ends.
+    if (in_quote) {
+      while (p < stop && !QUOTED_STOP.stop[data[p]]) ++p;
+      if (p >= stop) break;
+    } else if (!at_field_start && !closed) {
+      while (p < stop && !unquoted_stop.stop[data[p]]) ++p;
+      if (p >= stop) break;
+    }
     const std::uint8_t c = data[p];
     if (in_quote) {
       if (c == '"') {

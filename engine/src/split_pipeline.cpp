@@ -242,21 +242,21 @@ split_run::step split_run::fast_record(std::size_t rs, std::size_t p, line_end e
       b = x + 1;
     }
     spans_.push_back(field_span{b, p, false});
-    st = accept(rs, p, spans_, NO_POS);
+    st = accept(rs, p, spans_, false, eol);
   }
   ++line_;
   count_eol(eol);
   return st;
 }
 
-// A good record off the fast copy: its kept fields re-encoded in the output dialect; or, when
-// raw_copy_end is set, its raw bytes [rs, raw_copy_end) are already exactly that.
+// A good record off the fast path: its kept fields re-encoded in the output dialect; or, with
+// raw, its bytes [rs, end) are already exactly that (only the line end may change).
 split_run::step split_run::accept(std::size_t rs, std::size_t end,
-                                  std::span<const field_span> spans, std::size_t raw_copy_end) {
+                                  std::span<const field_span> spans, bool raw, line_end eol) {
   const auto* d = reinterpret_cast<const char*>(win_.data());
   std::size_t size = 0;
-  if (raw_copy_end != NO_POS) {
-    size = raw_copy_end - rs;
+  if (raw) {
+    size = end - rs + 1;
   } else {
     out_.clear();
     for (std::size_t k = 0; k < plan_.columns.size(); ++k) {
@@ -283,8 +283,11 @@ split_run::step split_run::accept(std::size_t rs, std::size_t end,
   }
   ++result_.result.counts.rows_in;
   writer_->begin_row(line_, size);
-  if (raw_copy_end != NO_POS) {
+  if (raw && eol == line_end::lf) {
     writer_->append_input(d + rs, size);
+  } else if (raw) {
+    writer_->append_input(d + rs, size - 1);
+    writer_->append("\n", 1);
   } else {
     writer_->append(out_.data(), out_.size());
   }
@@ -371,8 +374,8 @@ split_run::step split_run::careful_record_at(std::size_t rs, std::size_t& resume
                   "the lookup field '" + opt_.lookup_field + "' (column " +
                       std::to_string(lookup_ + 1) + ") is empty");
     } else {
-      const bool raw = fast_copy_ && rec_.eol == line_end::lf && already_minimal(d, rec_, delim_);
-      st = accept(rs, rec_.end, rec_.fields, raw ? rec_.next : NO_POS);
+      const bool raw = fast_copy_ && already_minimal(d, rec_, delim_);
+      st = accept(rs, rec_.end, rec_.fields, raw, rec_.eol);
     }
   }
   if (rec_.eol != line_end::none) {

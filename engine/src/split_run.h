@@ -53,8 +53,8 @@ class split_run {
                    std::size_t lk_b, std::size_t lk_e, bool has_special);
   step careful_record_at(std::size_t rs, std::size_t& resume);
   step skip_record(std::size_t rs, std::size_t& resume);
-  step accept(std::size_t rs, std::size_t end, std::span<const field_span> spans,
-              std::size_t raw_copy_end);
+  step accept(std::size_t rs, std::size_t end, std::span<const field_span> spans, bool raw,
+              line_end eol);
   step reject(std::size_t rs, std::size_t end, reject_reason why, const std::string& message);
   step reject_raw(std::uint64_t offset, std::string_view raw, std::uint64_t total,
                   reject_reason why, const std::string& message);
