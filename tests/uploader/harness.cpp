@@ -224,6 +224,27 @@ std::vector<std::int64_t> stats_job_rows(const std::string& stats_json) {
   return rows;
 }
 
+std::vector<std::string> fast_flags(const std::string& base_url) {
+  return {"--base-url", base_url, "--poll-min", "0.05", "--poll-max", "0.3",
+          "--retry-base", "0.05", "--retry-cap", "0.5"};
+}
+
+std::int64_t report_number(const std::string& report, const std::string& section,
+                           const std::string& key) {
+  simdjson::ondemand::parser p;
+  simdjson::padded_string ps(report);
+  auto doc = p.iterate(ps);
+  std::int64_t v = -1;
+  if (section.empty()) {
+    if (doc.find_field_unordered(key).get_int64().get(v) != simdjson::SUCCESS) return -1;
+    return v;
+  }
+  simdjson::ondemand::object o;
+  if (doc.find_field_unordered(section).get_object().get(o) != simdjson::SUCCESS) return -1;
+  if (o.find_field_unordered(key).get_int64().get(v) != simdjson::SUCCESS) return -1;
+  return v;
+}
+
 std::vector<std::string> files_containing(const std::filesystem::path& dir,
                                           const std::string& needle) {
   std::vector<std::string> hits;

@@ -69,6 +69,13 @@ void write_export(const std::filesystem::path& file, std::size_t n,
 // How many top-level objects the stats' "jobs" array holds, and their row counts.
 [[nodiscard]] std::vector<std::int64_t> stats_job_rows(const std::string& stats_json);
 
+// The flags every test run uses: the sandbox's URL and fast polling and back-off.
+[[nodiscard]] std::vector<std::string> fast_flags(const std::string& base_url);
+
+// The value of "key":<number> inside the object "section" of a report.json (simple scan).
+[[nodiscard]] std::int64_t report_number(const std::string& report, const std::string& section,
+                                         const std::string& key);
+
 // Every file under dir (recursively) whose contents include needle.
 [[nodiscard]] std::vector<std::string> files_containing(const std::filesystem::path& dir,
                                                         const std::string& needle);

@@ -708,7 +708,6 @@ upload_result uploader::run() {
   result.report.merge_seconds = I.merge_seconds;
   result.report.upload_seconds =
       I.have_first_create ? seconds_d(clock_type::now() - I.first_create).count() : 0;
-  const auto t_out = clock_type::now();
   std::string error;
   result.report.total_seconds = seconds_d(clock_type::now() - t0).count();
   if (!write_outputs(options_.run_dir, m, result.report, error)) {
@@ -716,7 +715,6 @@ upload_result uploader::run() {
     result.message = error;
     return result;
   }
-  result.report.merge_seconds += seconds_d(clock_type::now() - t_out).count();
   if (!I.journal.append(journal_simple("run_finished"))) {
     result.status = upload_status::io_error;
     result.message = "cannot write the journal";
