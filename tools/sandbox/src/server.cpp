@@ -3,6 +3,8 @@
 // call counting, the concurrency limit, injected faults, the token check and the rate limits.
 #include "mkbulk/sandbox/server.h"
 
+#include <sys/socket.h>
+
 #include <cstdio>
 #include <stdexcept>
 #include <thread>
@@ -15,6 +17,17 @@ namespace mkbulk::sandbox {
 namespace {
 
 constexpr std::size_t THREADS = 48;
+constexpr int LISTEN_BACKLOG = 256;
+
+// Debian's httplib listens with a backlog of 5: a burst of new connections (the 615 case, an
+// uploader opening its pool) would have SYNs dropped and retried a second later. A second
+// listen() on the bound socket widens the backlog; svr_sock_ is protected, hence the subclass.
+template <typename base>
+class wide_backlog : public base {
+ public:
+  using base::base;
+  void widen_backlog() { ::listen(this->svr_sock_, LISTEN_BACKLOG); }
+};
 constexpr int MAX_CONCURRENT_CALLS = 10;
 
 std::string bearer_token(const httplib::Request& req) {
@@ -40,15 +53,18 @@ sandbox_server::sandbox_server(sandbox_options options, std::string_view schema_
       *store_, schema_,
       job_queue_options{options_.rows_per_second, options_.seed, options_.faults}, started_);
   if (!options_.tls_cert.empty()) {
-    auto tls = std::make_unique<httplib::SSLServer>(options_.tls_cert.c_str(),
-                                                    options_.tls_key.c_str());
+    auto tls = std::make_unique<wide_backlog<httplib::SSLServer>>(options_.tls_cert.c_str(),
+                                                                  options_.tls_key.c_str());
     if (!tls->is_valid()) {
       throw std::runtime_error("cannot use the TLS certificate '" + options_.tls_cert +
                                "' and key '" + options_.tls_key + "'");
     }
+    widen_backlog_ = [p = tls.get()] { p->widen_backlog(); };
     http_ = std::move(tls);
   } else {
-    http_ = std::make_unique<httplib::Server>();
+    auto plain = std::make_unique<wide_backlog<httplib::Server>>();
+    widen_backlog_ = [p = plain.get()] { p->widen_backlog(); };
+    http_ = std::move(plain);
   }
   http_->new_task_queue = [] { return new httplib::ThreadPool(THREADS); };
   http_->set_payload_max_length(MAX_BODY_BYTES);
@@ -72,6 +88,7 @@ void sandbox_server::bind() {
     throw std::runtime_error("cannot listen on " + options_.host + ":" +
                              std::to_string(options_.port));
   }
+  widen_backlog_();
 }
 
 std::string sandbox_server::base_url() const {

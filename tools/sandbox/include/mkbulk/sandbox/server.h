@@ -76,6 +76,7 @@ class sandbox_server {
   rate_limiter limiter_;
   std::unique_ptr<job_queue> queue_;
   std::unique_ptr<httplib::Server> http_;
+  std::function<void()> widen_backlog_;
   int port_ = 0;
   std::atomic<std::uint64_t> request_counter_{0};  // API and token calls: keys the faults
   std::atomic<std::uint64_t> request_ids_{0};
