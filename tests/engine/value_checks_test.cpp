@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <iterator>
+#include <random>
 #include <string>
 
 namespace mkbulk::engine {
@@ -353,6 +355,91 @@ TEST(value_checks, problem_codes_round_trip) {
   }
   EXPECT_EQ(to_string(value_problem::ambiguous_date), "ambiguous_date");
   EXPECT_FALSE(value_problem_from_string("bogus").has_value());
+}
+
+// ---- properties over generated values ----
+
+// Values built from the pieces exports are made of: digits, separators, signs, marks, letters.
+std::string random_value(std::mt19937_64& rng) {
+  constexpr std::string_view PIECES[] = {
+      "0", "1", "2", "9", "12", "31", "2024", "1999", ".", ",", "-", "+", "/", ":", " ", "e",
+      "E", "T", "Z", "$", "\xE2\x82\xAC", "\xC2\xA0", "'", "AM", "pm", "@", "a", "x.com", "yes",
+      "N", "true", "\t", "07", "29", "02", "60", "999", "00"};
+  std::string v;
+  const std::size_t n = 1 + rng() % 8;
+  for (std::size_t i = 0; i < n; ++i) v += PIECES[rng() % std::size(PIECES)];
+  return v;
+}
+
+TEST(value_checks, normal_forms_are_fixed_points) {
+  // Whatever check_value writes, checking it again (with '.' as the decimal mark: the normal
+  // form is for Marketo, not for the export's dialect) keeps it as it is.
+  std::mt19937_64 rng(12345);
+  const lead_field* fields[] = {&INT_FIELD, &FLOAT_FIELD, &CURRENCY_FIELD, &BOOL_FIELD,
+                                &DATE_FIELD, &DATETIME_FIELD, &EMAIL_FIELD, &NAME_FIELD};
+  std::size_t rewritten = 0;
+  std::size_t kept = 0;
+  for (int round = 0; round < 40000; ++round) {
+    const std::string in = random_value(rng);
+    value_check_options o;
+    o.decimal_comma = (rng() & 1U) != 0;
+    o.order = static_cast<date_order>(rng() % 3);
+    o.on_long = (rng() & 1U) != 0 ? long_value_policy::truncate : long_value_policy::reject;
+    for (const lead_field* f : fields) {
+      std::string out;
+      value_issue issue;
+      const value_verdict v = check_value(*f, in, o, out, issue);
+      if (v == value_verdict::reject) {
+        EXPECT_NE(issue.problem, value_problem::none) << in;
+        EXPECT_FALSE(issue.message.empty()) << in;
+        continue;
+      }
+      if (v == value_verdict::keep) {
+        ++kept;
+        EXPECT_EQ(issue.problem, value_problem::none) << in;
+        continue;
+      }
+      if (v == value_verdict::rewritten) ++rewritten;
+      value_check_options again = o;
+      again.decimal_comma = false;
+      std::string out2;
+      value_issue issue2;
+      const value_verdict v2 = check_value(*f, out, again, out2, issue2);
+      // A truncated value fits once cut; a malformed e-mail stays a warning.
+      const value_verdict want =
+          issue.problem == value_problem::invalid_email ? value_verdict::warn : value_verdict::keep;
+      EXPECT_EQ(v2, want) << f->rest_name << ": \"" << in << "\" -> \"" << out << "\" -> "
+                          << issue2.message;
+      if (v2 == value_verdict::warn) {
+        EXPECT_EQ(out2, out);
+      }
+    }
+  }
+  // The generator reaches every verdict often enough to mean something.
+  EXPECT_GT(rewritten, 1000U);
+  EXPECT_GT(kept, 1000U);
+}
+
+TEST(value_checks, truncation_never_exceeds_the_length_or_splits_a_character) {
+  std::mt19937_64 rng(777);
+  constexpr std::string_view PIECES[] = {"a", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", " "};
+  value_check_options o;
+  o.on_long = long_value_policy::truncate;
+  for (int round = 0; round < 5000; ++round) {
+    std::string in;
+    const std::size_t n = rng() % 12;
+    for (std::size_t i = 0; i < n; ++i) in += PIECES[rng() % std::size(PIECES)];
+    std::string out;
+    value_issue issue;
+    const value_verdict v = check_value(NAME_FIELD, in, o, out, issue);
+    const std::string_view written = value_to_write(v, in, out);
+    EXPECT_LE(count_code_points(written), NAME_FIELD.length);
+    EXPECT_EQ(in.compare(0, written.size(), written), 0);  // a prefix of the input
+    EXPECT_EQ(v == value_verdict::warn, count_code_points(in) > NAME_FIELD.length);
+    if (written.size() < in.size()) {  // cut at a character boundary
+      EXPECT_NE(static_cast<unsigned char>(in[written.size()]) & 0xC0U, 0x80U);
+    }
+  }
 }
 
 }  // namespace
