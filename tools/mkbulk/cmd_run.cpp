@@ -20,7 +20,7 @@ int cmd_run(std::span<const std::string_view> args) {
                   "warnings.csv, retry.csv and report.json. Interrupted: 'mkbulk resume DIR'.\n"
                   "Exit codes: 0 all imported, 1 rows failed or rejected, 65 input unusable, "
                   "74 I/O, 75 stopped but resumable, 77 authentication, 78 configuration.\n\n"
-                  "%s\n%s",
+                  "%s\nsplit (engine) flags:\n%s",
                   std::string(upload_flags_help()).c_str(),
                   std::string(run_engine_flags_help()).c_str());
       return 0;

@@ -1,11 +1,12 @@
-// Parsing of the upload/run/resume flags. Engine flags for `run` are parsed here too until the
-// shared engine flag parser is used (see the report of issue 4).
+// Parsing of the upload/run/resume flags; `run`'s engine flags go to the shared engine flag
+// parser (engine_flags.h), so that `run` and `split` accept exactly the same ones.
 #include "upload_flags.h"
 
 #include <charconv>
 #include <cstdlib>
 
 #include "commands.h"
+#include "engine_flags.h"
 
 namespace mkbulk::cli {
 
@@ -33,20 +34,7 @@ output:
 )";
 }
 
-std::string_view run_engine_flags_help() noexcept {
-  return R"(split (engine) flags:
-  --max-bytes N          chunk byte budget (default 9990000)
-  --delimiter C          input delimiter: , ; tab or | (default: sniffed)
-  --out-format F         csv, tsv or ssv (default csv)
-  --map SOURCE=FIELD     map a header name to a REST field (repeatable)
-  --drop-column NAME     drop a column (repeatable)
-  --drop-unknown         drop columns the schema does not know
-  --trim                 trim spaces around values
-  --max-rejects N        stop past N rejected records
-  --threads N            split threads (default: all)
-  --kernel NAME          force a scan kernel
-)";
-}
+std::string_view run_engine_flags_help() noexcept { return engine_flags_help(); }
 
 namespace {
 
@@ -136,38 +124,15 @@ void parse_upload_flags(std::span<const std::string> args, bool engine_flags, up
     } else if (flag == "--client-secret" || flag == "--client-id" || flag == "--token") {
       throw usage_error(flag + ": credentials come from MKBULK_CLIENT_ID and "
                                "MKBULK_CLIENT_SECRET in the environment, never from arguments");
-    } else if (engine_flags && flag == "--max-bytes") {
-      cli.split.max_bytes = to_u64(flag, next());
-    } else if (engine_flags && flag == "--delimiter") {
-      const std::string d = next();
-      if (d == "tab" || d == "\\t" || d == "\t") cli.split.delimiter = '\t';
-      else if (d.size() == 1) cli.split.delimiter = d[0];
-      else throw usage_error("--delimiter: one character or 'tab'");
-    } else if (engine_flags && flag == "--out-format") {
-      cli.split.out_format = next();
-      if (cli.split.out_format != "csv" && cli.split.out_format != "tsv" &&
-          cli.split.out_format != "ssv") {
-        throw usage_error("--out-format: csv, tsv or ssv");
-      }
-    } else if (engine_flags && flag == "--map") {
-      const std::string m = next();
-      const auto eq = m.find('=');
-      if (eq == std::string::npos) throw usage_error("--map: SOURCE=FIELD");
-      cli.split.map.emplace_back(m.substr(0, eq), m.substr(eq + 1));
-    } else if (engine_flags && flag == "--drop-column") {
-      cli.split.drop_columns.push_back(next());
-    } else if (engine_flags && flag == "--drop-unknown") {
-      cli.split.drop_unknown = true;
-    } else if (engine_flags && flag == "--trim") {
-      cli.split.trim = true;
-    } else if (engine_flags && flag == "--max-rejects") {
-      cli.split.max_rejects = to_u64(flag, next());
-    } else if (engine_flags && flag == "--threads") {
-      cli.split.threads = to_unsigned(flag, next());
-    } else if (engine_flags && flag == "--kernel") {
-      cli.split.kernel = next();
     } else {
-      throw usage_error("unknown option " + flag);
+      // The split's own flags, parsed by the engine's shared parser (the same as `split`).
+      std::size_t used = 0;
+      if (engine_flags) {
+        const std::vector<std::string_view> views(args.begin(), args.end());
+        used = parse_engine_flag(views, i, cli.split);
+      }
+      if (used == 0) throw usage_error("unknown option " + flag);
+      i += used - 1;
     }
   }
 }

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "engine_flags.h"
 #include "exit_codes.h"
 #include "mkbulk/upload/report.h"
 #include "mkbulk/upload/text_format.h"
@@ -52,14 +53,6 @@ int exit_code_of(const upload::upload_result& r) {
     case upload::upload_status::io_error: return EXIT_IO;
   }
   return EXIT_SOFTWARE;
-}
-
-int exit_code_of(engine::split_status s) {
-  switch (s) {
-    case engine::split_status::ok: return EXIT_CLEAN;
-    case engine::split_status::io_error: return EXIT_IO;
-    default: return EXIT_DATA;
-  }
 }
 
 void print_summary(const session_request& req, const upload::upload_result& r) {
@@ -184,6 +177,7 @@ int run_upload_session(session_request& req) {
     result = up.run();
   } else {
     engine::split_options so = req.cli.split;
+    apply_engine_environment(so);
     so.input_path = req.input;
     so.out_dir = req.run_dir;
     so.fsync_chunks = true;  // a chunk is durable before its job can be created
@@ -210,7 +204,7 @@ int run_upload_session(session_request& req) {
 
   if (split_ran && split.status != engine::split_status::ok) {
     std::fprintf(stderr, "mkbulk %s: %s\n", req.mode.c_str(), split.message.c_str());
-    return exit_code_of(split.status);
+    return exit_code_of(split);
   }
   if (result.status != upload::upload_status::complete) {
     const bool resumable = result.status == upload::upload_status::quota_exhausted ||
