@@ -115,7 +115,7 @@ bool is_valid_email(std::string_view v) noexcept {
   }
   const std::string_view domain = v.substr(at + 1);
   const auto dot = domain.rfind('.');
-  if (dot == std::string_view::npos || dot == 0 || dot + 2 > domain.size() ||
+  if (dot == std::string_view::npos || dot == 0 || dot + 3 > domain.size() ||  // TLD >= 2
       domain.find("..") != std::string_view::npos) {
     return false;
   }
