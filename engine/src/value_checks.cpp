@@ -4,6 +4,7 @@
 #include "mkbulk/engine/value_checks.h"
 
 #include <array>
+#include <cstdint>
 
 #include "value_checks_internal.h"
 
@@ -40,14 +41,26 @@ constexpr std::array<std::string_view, VALUE_PROBLEM_COUNT> PROBLEM_NAMES = {
   return {};
 }
 
+// Character classes of the e-mail check, one table lookup per byte.
+enum : std::uint8_t { ALNUM = 1, LOCAL = 2 };
+
+constexpr std::array<std::uint8_t, 256> EMAIL_CLASSES = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = ALNUM | LOCAL;
+  for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = ALNUM | LOCAL;
+  for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = ALNUM | LOCAL;
+  for (const char c : std::string_view("!#$%&'*+-/=?^_`{|}~.")) {
+    t[static_cast<unsigned char>(c)] = LOCAL;
+  }
+  return t;
+}();
+
 [[nodiscard]] bool is_alnum(char c) noexcept {
-  return detail::is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  return (EMAIL_CLASSES[static_cast<unsigned char>(c)] & ALNUM) != 0;
 }
 
 [[nodiscard]] bool is_local_char(char c) noexcept {
-  if (is_alnum(c)) return true;
-  constexpr std::string_view SPECIAL = "!#$%&'*+-/=?^_`{|}~.";
-  return SPECIAL.find(c) != std::string_view::npos;
+  return (EMAIL_CLASSES[static_cast<unsigned char>(c)] & LOCAL) != 0;
 }
 
 [[nodiscard]] bool valid_domain(std::string_view d) noexcept {

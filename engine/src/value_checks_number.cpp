@@ -224,11 +224,38 @@ void append_digits(std::string& to, std::string_view part) {
   return value_problem::none;
 }
 
+// The common case first: a value already in plain form ("123", "-45.67") needs no shape scan
+// and no rewriting. Returns true when it decided (the value is fine and kept).
+[[nodiscard]] bool plain_fast_path(field_type type, std::string_view s, bool decimal_comma) {
+  const std::size_t start = s[0] == '-' ? 1 : 0;
+  std::size_t point = std::string_view::npos;
+  for (std::size_t i = start; i < s.size(); ++i) {
+    if (is_digit(s[i])) continue;
+    if (s[i] != '.' || decimal_comma || point != std::string_view::npos) return false;
+    point = i;
+  }
+  const std::size_t digits = s.size() - start;
+  if (type == field_type::integer) {
+    // Canonical only: no point, no leading zero, no "-0", at most 10 digits.
+    if (point != std::string_view::npos || digits == 0 || digits > 10) return false;
+    if (s[start] == '0' && (digits > 1 || start == 1)) return false;
+    std::int64_t value = 0;
+    std::from_chars(s.data(), s.data() + s.size(), value);
+    return value <= INT_MAX_32 && value >= INT_MIN_32;
+  }
+  // Digits on both sides of the point; fast_float must agree and the value be finite.
+  if (point == start || point + 1 == s.size() || digits == 0) return false;
+  double value = 0;
+  const auto r = fast_float::from_chars(s.data(), s.data() + s.size(), value);
+  return r.ec == std::errc() && r.ptr == s.data() + s.size() && std::isfinite(value);
+}
+
 }  // namespace
 
 value_problem check_number(field_type type, std::string_view s,
                            const value_check_options& options, std::string& out,
                            std::string& detail, bool& changed) noexcept {
+  if (plain_fast_path(type, s, options.decimal_comma)) return value_problem::none;
   number_shape shape;
   if (!scan_number(s, type == field_type::currency, options, shape, detail)) {
     return value_problem::invalid_number;
