@@ -71,7 +71,9 @@ struct value_issue {
 };
 
 // Marketo's wording for a problem in a field, as its failure and warning files put it:
-// "Invalid data type in field <display name>", "Invalid email address", ...
+// "Invalid data type in field <display name>" (numbers, booleans, dates), "Invalid email
+// address". For value_too_long the spec records no Marketo wording; mkbulk says "Value too long
+// for field <display name>".
 [[nodiscard]] std::string marketo_message(value_problem p, const lead_field& field);
 
 // Where the field stands in the row: an e-mail that is malformed is a reject in the lookup
@@ -83,7 +85,21 @@ enum class field_role : std::uint8_t { value, lookup };
 // Empty values (after trimming spaces) are fine for every type: Marketo leaves the field empty.
 // Number, boolean, date and e-mail values are trimmed of surrounding spaces and tabs (the
 // trimmed value is written as rewritten); string, text, phone and url values are left as they
-// are, only their length is checked.
+// are, only their length is checked. Per type:
+// - integer: optional sign, digits in thousands groups, an all-zero fraction ("12.00" -> "12");
+//   within -2147483648..2147483647; no exponent. Written without '+', separators or leading 0s.
+// - float, currency: sign, groups, decimal mark, exponent; currency also one mark ($ € £ ¥ or
+//   "EUR "/" USD") before or after. Written as plain decimal text: the input's own digits
+//   ("1.234,50" -> "1234.50"), or for exponent forms the shortest digits that read back as the
+//   same double ("1.5e3" -> "1500"). Infinite values (1e400) are number_out_of_range.
+// - boolean: true/false/yes/no/y/n/1/0 in any case -> "true"/"false".
+// - date, datetime: YYYY-MM-DD, YYYY/MM/DD, MM/DD/YYYY or DD/MM/YYYY (also with '-'),
+//   DD.MM.YYYY, then optionally 'T' or spaces and H:MM[:SS[.fff]] [AM|PM] [Z|UTC|GMT|+HH:MM|
+//   +HHMM|+HH]. Four-digit years only. A datetime is written YYYY-MM-DDTHH:MM:SS[.fff][zone]
+//   (a date alone stays YYYY-MM-DD); a date field keeps the calendar date and drops a time.
+// - email: is_plausible_email; malformed: warn (value), reject (lookup). Over the length:
+//   reject whatever the policy (a cut address is someone else's).
+// - string, text, phone, url: length in code points when the field has one.
 [[nodiscard]] value_verdict check_value(const lead_field& field, std::string_view in,
                                         const value_check_options& options, std::string& out,
                                         value_issue& issue,
