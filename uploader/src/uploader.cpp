@@ -119,6 +119,7 @@ struct uploader::impl {
   void merge(const uploader& u, clock_type::time_point now);
   double poll_interval(const upload_options& o, const chunk_job& j, clock_type::time_point now) const;
   [[nodiscard]] unsigned ours_in_queue() const;
+  [[nodiscard]] double budget_floor() const;
   [[nodiscard]] bool all_done() const;
   [[nodiscard]] clock_type::time_point next_wakeup(clock_type::time_point now) const;
   [[nodiscard]] upload_progress progress() const;
@@ -298,7 +299,7 @@ void uploader::impl::submit(const uploader& u, clock_type::time_point now) {
         j.created_seen = now;
         j.seen_importing = false;
         j.retries = 0;
-        j.next_at = now + to_duration(o.poll_min_seconds);
+        j.next_at = now + to_duration(std::max(o.poll_min_seconds, budget_floor()));
         ++jobs_created;
         create_retries = 0;
         queue_full_streak = 0;
@@ -371,9 +372,9 @@ void uploader::impl::submit(const uploader& u, clock_type::time_point now) {
 // far (two slots share it), clamped to [poll_min, poll_max]; poll_min until there is a rate.
 double uploader::impl::poll_interval(const upload_options& o, const chunk_job& j,
                                      clock_type::time_point now) const {
-  if (!have_first_create || rows_done_session == 0) return o.poll_min_seconds;
+  if (!have_first_create || rows_done_session == 0) return std::max(o.poll_min_seconds, budget_floor());
   const double elapsed = seconds_d(last_finish - first_create).count();
-  if (elapsed <= 0) return o.poll_min_seconds;
+  if (elapsed <= 0) return std::max(o.poll_min_seconds, budget_floor());
   const double throughput = static_cast<double>(rows_done_session) / elapsed;  // both slots
   double remaining = 0;
   if (j.status == "Importing" && j.seen_importing) {
@@ -389,7 +390,17 @@ double uploader::impl::poll_interval(const upload_options& o, const chunk_job& j
                 static_cast<double>(j.info.rows) / (throughput / 2) -
                 seconds_d(now - j.created_seen).count();
   }
-  return std::clamp(remaining, o.poll_min_seconds, o.poll_max_seconds);
+  return std::max(std::clamp(remaining, o.poll_min_seconds, o.poll_max_seconds),
+                  budget_floor());
+}
+
+// Polls must leave room in the call budget for creates, downloads and other integrations:
+// once half of the window's budget is spent, each active job is polled at most often enough
+// that all polls together use 60% of it.
+double uploader::impl::budget_floor() const {
+  const double budget = static_cast<double>(client.window_budget());
+  if (static_cast<double>(client.calls_in_window()) < budget / 2) return 0;
+  return static_cast<double>(ours_in_queue()) * client.window_seconds() / (0.6 * budget);
 }
 
 bool uploader::impl::on_job_final(const uploader& u, chunk_job& j, std::uint32_t index,

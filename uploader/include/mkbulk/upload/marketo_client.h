@@ -74,6 +74,14 @@ class marketo_client {
   [[nodiscard]] api_result download(std::uint64_t batch_id, bool failures, std::string& body);
 
   [[nodiscard]] std::array<std::uint64_t, ENDPOINT_COUNT> calls() const noexcept { return calls_; }
+  // Calls started in the limiter's current window, and the window's budget.
+  [[nodiscard]] std::size_t calls_in_window() const {
+    return limiter_.in_window(std::chrono::steady_clock::now());
+  }
+  [[nodiscard]] std::size_t window_budget() const noexcept { return options_.max_calls_per_window; }
+  [[nodiscard]] double window_seconds() const noexcept {
+    return std::chrono::duration<double>(options_.window).count();
+  }
 
  private:
   api_result ensure_token();
