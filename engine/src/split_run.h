@@ -52,6 +52,8 @@ class split_run {
   step fast_record(std::size_t rs, std::size_t p, line_end eol, std::size_t nd,
                    std::size_t lk_b, std::size_t lk_e, bool has_special);
   step careful_record_at(std::size_t rs, std::size_t& resume);
+  step quoted_record(std::size_t rs, std::size_t p, line_end eol, std::size_t nd,
+                     std::size_t lk_b, std::size_t lk_e, bool has_special, std::size_t& resume);
   step skip_record(std::size_t rs, std::size_t& resume);
   step accept(std::size_t rs, std::size_t end, std::span<const field_span> spans, bool raw,
               line_end eol);
