@@ -84,7 +84,7 @@ constexpr std::array<std::uint8_t, 256> EMAIL_CLASSES = [] {
   }
   if (labels < 2 || last.size() < 2) return false;
   for (const char c : last) {
-    if (!detail::is_digit(c)) return true;
+    if (!value_checks_detail::is_digit(c)) return true;
   }
   return false;  // "a@1.2.3.4": an address literal, not a domain name
 }
@@ -107,7 +107,7 @@ void set_message(value_issue& issue, value_problem p, const lead_field& field,
 
 }  // namespace
 
-namespace detail {
+namespace value_checks_detail {
 
 std::string_view trim_blanks(std::string_view s) noexcept {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -115,7 +115,7 @@ std::string_view trim_blanks(std::string_view s) noexcept {
   return s;
 }
 
-}  // namespace detail
+}  // namespace value_checks_detail
 
 std::string_view to_string(value_problem p) noexcept {
   return PROBLEM_NAMES[static_cast<std::size_t>(p)];
@@ -199,7 +199,7 @@ value_verdict check_value(const lead_field& field, std::string_view in,
       return value_verdict::warn;
     }
     case field_type::email: {
-      const std::string_view v = detail::trim_blanks(in);
+      const std::string_view v = value_checks_detail::trim_blanks(in);
       if (v.empty()) {
         if (v.size() == in.size()) return value_verdict::keep;
         out.clear();
@@ -229,7 +229,7 @@ value_verdict check_value(const lead_field& field, std::string_view in,
       return value_verdict::rewritten;
     }
     case field_type::boolean: {
-      const std::string_view v = detail::trim_blanks(in);
+      const std::string_view v = value_checks_detail::trim_blanks(in);
       if (v.empty()) {
         if (in.empty()) return value_verdict::keep;
         out.clear();
@@ -250,7 +250,7 @@ value_verdict check_value(const lead_field& field, std::string_view in,
     case field_type::currency:
     case field_type::date:
     case field_type::datetime: {
-      const std::string_view v = detail::trim_blanks(in);
+      const std::string_view v = value_checks_detail::trim_blanks(in);
       if (v.empty()) {
         if (in.empty()) return value_verdict::keep;
         out.clear();
@@ -260,8 +260,8 @@ value_verdict check_value(const lead_field& field, std::string_view in,
       bool changed = false;
       const bool is_date = field.type == field_type::date || field.type == field_type::datetime;
       const value_problem p =
-          is_date ? detail::check_date(field.type, v, options, out, what, changed)
-                  : detail::check_number(field.type, v, options, out, what, changed);
+          is_date ? value_checks_detail::check_date(field.type, v, options, out, what, changed)
+                  : value_checks_detail::check_number(field.type, v, options, out, what, changed);
       if (p != value_problem::none) {
         set_message(issue, p, field, in, what);
         return value_verdict::reject;

@@ -6,7 +6,7 @@
 
 #include "value_checks_internal.h"
 
-namespace mkbulk::engine::detail {
+namespace mkbulk::engine::value_checks_detail {
 namespace {
 
 constexpr std::string_view KNOWN_FORMS =
@@ -286,4 +286,4 @@ value_problem check_date(field_type type, std::string_view s, const value_check_
   return value_problem::none;
 }
 
-}  // namespace mkbulk::engine::detail
+}  // namespace mkbulk::engine::value_checks_detail

@@ -7,7 +7,7 @@
 
 #include "mkbulk/engine/value_checks.h"
 
-namespace mkbulk::engine::detail {
+namespace mkbulk::engine::value_checks_detail {
 
 [[nodiscard]] constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
@@ -30,4 +30,4 @@ namespace mkbulk::engine::detail {
                                        const value_check_options& options, std::string& out,
                                        std::string& detail, bool& changed) noexcept;
 
-}  // namespace mkbulk::engine::detail
+}  // namespace mkbulk::engine::value_checks_detail

@@ -10,7 +10,7 @@
 
 #include "value_checks_internal.h"
 
-namespace mkbulk::engine::detail {
+namespace mkbulk::engine::value_checks_detail {
 namespace {
 
 // Marketo integer fields are 32-bit (Java int).
@@ -322,4 +322,4 @@ value_problem check_number(field_type type, std::string_view s,
   return value_problem::none;
 }
 
-}  // namespace mkbulk::engine::detail
+}  // namespace mkbulk::engine::value_checks_detail
