@@ -153,6 +153,13 @@ int run_upload_session(session_request& req) {
       if (count >= n) std::raise(SIGKILL);
     });
   }
+  if (const char* k = std::getenv("MKBULK_TEST_SIGINT_AFTER"); k != nullptr && *k != 0) {
+    // Test-only: interrupt ourselves (as Ctrl-C would) after the Nth journal entry.
+    const unsigned long long n = std::strtoull(k, nullptr, 10);
+    up.set_journal_hook([n](std::uint64_t count) {
+      if (count == n) std::raise(SIGINT);
+    });
+  }
   std::string error;
   if (!up.open(run_started_entry(req), error)) {
     std::fprintf(stderr, "mkbulk %s: %s\n", req.mode.c_str(), error.c_str());
