@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# mkbulk split side by side with the tools that bound it, in one run on one machine: on a
+# generated 1 GiB messy export (mkbulk-gen: BOM, CRLF, quoted delimiters, doubled quotes,
+# multi-line notes, 0.1% defects) that is in the page cache, times `cat > file`, `cp`,
+# GNU `split -C 10000000` and `mkbulk split`, all writing to the same disk (the work directory),
+# with hyperfine; prints the medians and each tool's time relative to split -C; then the peak
+# RSS of mkbulk split at 1 GiB (file) and 4 GiB (the file four times through standard input).
+# Writes nothing in the repository; the export stays in the work directory for the next run.
+#
+#   bench/split_side_by_side.sh [BUILD_DIR]     (default: build/release, else the first build/*
+#                                                with both programs)
+#   env: RUNS (default 5), WORK (default /tmp/mkbulk-side-by-side), SIZE (default 1G)
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-}
+if [[ -z "$build" ]]; then
+  for d in "$repo/build/release" "$repo"/build/*; do
+    if [[ -x "$d/tools/mkbulk/mkbulk" && -x "$d/tools/gen/mkbulk-gen" ]]; then build=$d; break; fi
+  done
+fi
+mkbulk="$build/tools/mkbulk/mkbulk"
+gen="$build/tools/gen/mkbulk-gen"
+[[ -x "$mkbulk" && -x "$gen" ]] || { echo "build mkbulk and mkbulk-gen first (looked in '$build')" >&2; exit 2; }
+command -v hyperfine >/dev/null || { echo "hyperfine is needed" >&2; exit 2; }
+
+runs=${RUNS:-5}
+work=${WORK:-/tmp/mkbulk-side-by-side}
+size=${SIZE:-1G}
+mkdir -p "$work"
+input="$work/export-$size.csv"
+if [[ ! -s "$input" ]]; then
+  echo "generating $input ..." >&2
+  "$gen" --seed 1 --bytes "$size" --bom --crlf --multiline-rate 0.05 --defect-rate 0.001 \
+    --out "$input.tmp"
+  mv "$input.tmp" "$input"
+fi
+bytes=$(stat -c %s "$input")
+# Into the page cache (twice: the second read checks it stayed there).
+cat "$input" > /dev/null
+cat "$input" > /dev/null
+
+echo "input: $input ($bytes bytes), $(nproc) cores, runs: $runs, mkbulk: $mkbulk" >&2
+json="$work/hyperfine.json"
+# mkbulk exits 1 when rows were rejected (the export has defects): -i keeps hyperfine going.
+hyperfine --runs "$runs" --warmup 1 -i --export-json "$json" \
+  --prepare "rm -rf '$work/out' && mkdir -p '$work/out' && sync" \
+  -n "cat > file" "cat '$input' > '$work/out/cat.csv'" \
+  -n "cp" "cp '$input' '$work/out/cp.csv'" \
+  -n "split -C 10000000" "split -C 10000000 '$input' '$work/out/x'" \
+  -n "mkbulk split" "'$mkbulk' split '$input' --out-dir '$work/out/mk'" >&2
+
+python3 - "$json" "$bytes" <<'PY'
+import json, sys
+data = json.load(open(sys.argv[1]))
+size = int(sys.argv[2])
+res = {r["command"]: r for r in data["results"]}
+base = res["split -C 10000000"]["median"]
+print(f"{'command':<22}{'median s':>10}{'GB/s':>8}{'x split -C time':>18}")
+for name, r in res.items():
+    m = r["median"]
+    print(f"{name:<22}{m:>10.3f}{size / m / 1e9:>8.2f}{m / base:>18.2f}")
+mk = res["mkbulk split"]["median"]
+print(f"mkbulk split throughput relative to split -C: {base / mk:.2f} (>= 1.00 means at least as fast)")
+PY
+
+echo "peak RSS of mkbulk split:"
+rm -rf "$work/out"
+/usr/bin/time -o "$work/rss.txt" -f "  1 GiB file:  %M KiB  (%e s)" \
+  "$mkbulk" split "$input" --out-dir "$work/out/rss1" >/dev/null 2>&1 || true
+cat "$work/rss.txt"
+rm -rf "$work/out"
+# ru_maxrss of bash's children: the largest process of the pipeline, which is mkbulk.
+/usr/bin/time -o "$work/rss.txt" -f "  4 GiB stdin: %M KiB  (%e s)" bash -c \
+  "cat '$input' '$input' '$input' '$input' | '$mkbulk' split - --out-dir '$work/out/rss4' >/dev/null 2>&1" || true
+cat "$work/rss.txt"
+rm -rf "$work/out" "$work/rss.txt"
