@@ -1,5 +1,6 @@
 // describe.json in and out: simdjson ondemand reads Marketo's answer into an owned lead_schema
-// (keys in any order, unknown keys ignored); a small hand-written writer produces the same shape.
+// (keys in any order, unknown keys ignored); the writer produces the same shape (strings escaped
+// by json_text.h).
 // The owned storage keeps every name in one buffer so that lead_field's string_views survive moves.
 #include "mkbulk/engine/lead_schema_json.h"
 
@@ -7,6 +8,8 @@
 
 #include <cstring>
 #include <unordered_set>
+
+#include "mkbulk/engine/json_text.h"
 
 namespace mkbulk::engine {
 namespace {
@@ -128,25 +131,6 @@ namespace od = simdjson::ondemand;
   }
   if (!text.empty()) text.pop_back();
   return text;
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-  constexpr char HEX[] = "0123456789abcdef";
-  out.push_back('"');
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (u < 0x20) {
-      out += "\\u00";
-      out.push_back(HEX[u >> 4]);
-      out.push_back(HEX[u & 0xFU]);
-    } else {
-      out.push_back(c);  // UTF-8 passes through: the names come from valid JSON or our table
-    }
-  }
-  out.push_back('"');
 }
 
 }  // namespace
