@@ -128,6 +128,32 @@ std::optional<value_problem> value_problem_from_string(std::string_view s) noexc
   return std::nullopt;
 }
 
+std::string_view to_string(date_order o) noexcept {
+  switch (o) {
+    case date_order::unset: return "";
+    case date_order::mdy: return "mdy";
+    case date_order::dmy: return "dmy";
+  }
+  return "";
+}
+
+std::optional<date_order> date_order_from_string(std::string_view s) noexcept {
+  if (s == "mdy") return date_order::mdy;
+  if (s == "dmy") return date_order::dmy;
+  if (s.empty()) return date_order::unset;
+  return std::nullopt;
+}
+
+std::string_view to_string(long_value_policy p) noexcept {
+  return p == long_value_policy::truncate ? "truncate" : "reject";
+}
+
+std::optional<long_value_policy> long_value_policy_from_string(std::string_view s) noexcept {
+  if (s == "reject") return long_value_policy::reject;
+  if (s == "truncate") return long_value_policy::truncate;
+  return std::nullopt;
+}
+
 std::string marketo_message(value_problem p, const lead_field& field) {
   switch (p) {
     case value_problem::none: return {};

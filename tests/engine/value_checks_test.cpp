@@ -357,6 +357,18 @@ TEST(value_checks, problem_codes_round_trip) {
   EXPECT_FALSE(value_problem_from_string("bogus").has_value());
 }
 
+TEST(value_checks, option_spellings_round_trip) {
+  for (const auto o : {date_order::unset, date_order::mdy, date_order::dmy}) {
+    EXPECT_EQ(date_order_from_string(to_string(o)), o);
+  }
+  for (const auto p : {long_value_policy::reject, long_value_policy::truncate}) {
+    EXPECT_EQ(long_value_policy_from_string(to_string(p)), p);
+  }
+  EXPECT_FALSE(date_order_from_string("ymd").has_value());
+  EXPECT_FALSE(date_order_from_string("MDY").has_value());
+  EXPECT_FALSE(long_value_policy_from_string("cut").has_value());
+}
+
 // ---- properties over generated values ----
 
 // Values built from the pieces exports are made of: digits, separators, signs, marks, letters.

@@ -25,6 +25,13 @@ enum class long_value_policy : std::uint8_t {
   truncate,  // cut at the length, on a code point boundary, and counted as a warning
 };
 
+// The command line's spellings: "mdy", "dmy" (and "" for unset); "reject", "truncate".
+[[nodiscard]] std::string_view to_string(date_order o) noexcept;
+[[nodiscard]] std::optional<date_order> date_order_from_string(std::string_view s) noexcept;
+[[nodiscard]] std::string_view to_string(long_value_policy p) noexcept;
+[[nodiscard]] std::optional<long_value_policy> long_value_policy_from_string(
+    std::string_view s) noexcept;
+
 // Built once per run (from --decimal-comma, --date-order, --on-long-value), then immutable.
 struct value_check_options {
   // ',' is the decimal mark and '.' a thousands separator ("1.234,5" -> 1234.5). Without it,
