@@ -7,6 +7,7 @@
 // where the record ends, scanning restarts at the careful end with quote parity 0.
 #include <simdjson.h>
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -52,6 +53,7 @@ bool split_run::main_loop() {
     }
     writer_->flush_pending();
     win_.compact(rs);
+    clean_until_ = dirty_until_ = 0;
     rs = 0;
     if (win_.size() < win_.capacity()) {
       if (!win_.read_some(block_)) return fail(split_status::io_error, win_.error());
@@ -161,7 +163,28 @@ split_run::scan_result split_run::scan(std::size_t rs) {
 
 bool split_run::check_bytes(std::size_t rs, std::size_t end, std::string& message,
                             reject_reason& why) {
-  const auto* p = reinterpret_cast<const char*>(win_.data()) + rs;
+  const auto* d = reinterpret_cast<const char*>(win_.data());
+  // Most records are fine: check the window from this record up to its last line end in one
+  // go (a cut before an ASCII byte never splits a UTF-8 sequence), and only look at single
+  // records where that span fails.
+  if (end <= clean_until_) return false;
+  if (rs >= dirty_until_) {
+    const std::size_t len = win_.size();
+    const auto* lf = static_cast<const char*>(::memrchr(d + rs, '\n', len - rs));
+    const auto* cr = static_cast<const char*>(::memrchr(d + rs, '\r', len - rs));
+    std::size_t span_end = 0;
+    if (lf != nullptr) span_end = static_cast<std::size_t>(lf - d);
+    if (cr != nullptr) span_end = std::max(span_end, static_cast<std::size_t>(cr - d));
+    if (span_end >= end) {
+      if (std::memchr(d + rs, 0, span_end - rs) == nullptr &&
+          simdjson::validate_utf8(d + rs, span_end - rs)) {
+        clean_until_ = span_end;
+        return false;
+      }
+      dirty_until_ = span_end;
+    }
+  }
+  const char* p = d + rs;
   const std::size_t n = end - rs;
   if (const void* z = std::memchr(p, 0, n)) {
     why = reject_reason::nul_byte;
@@ -528,6 +551,7 @@ split_run::step split_run::skip_record(std::size_t rs, std::size_t& resume) {
     }
     writer_->flush_pending();
     win_.compact(len);
+    clean_until_ = dirty_until_ = 0;
     p = 0;
     window_moved_ = true;
     if (!win_.read_some(block_)) {

@@ -92,6 +92,10 @@ class split_run {
   std::uint64_t eols_[4] = {0, 0, 0, 0};
   std::uint64_t next_progress_ = 0;
   bool window_moved_ = false;
+  // Window positions below which the bytes are known clean (no NUL, valid UTF-8) or known to
+  // hold a bad byte somewhere (records there are checked one by one).
+  std::size_t clean_until_ = 0;
+  std::size_t dirty_until_ = 0;
   bool too_many_ = false;
 
   std::vector<block_masks> masks_;
