@@ -18,6 +18,7 @@
 namespace mkbulk::engine::detail {
 namespace {
 constexpr std::uint64_t PROGRESS_EVERY = std::uint64_t{32} << 20;
+constexpr std::size_t CHECK_SPAN = 64 * 1024;
 }  // namespace
 
 void split_run::report_progress(bool force) {
@@ -169,7 +170,8 @@ bool split_run::check_bytes(std::size_t rs, std::size_t end, std::string& messag
   // records where that span fails.
   if (end <= clean_until_) return false;
   if (rs >= dirty_until_) {
-    const std::size_t len = win_.size();
+    // 64 KiB spans: a bad byte only sends that span's records to the one-by-one check.
+    const std::size_t len = std::min(win_.size(), std::max(end + 1, rs + CHECK_SPAN));
     const auto* lf = static_cast<const char*>(::memrchr(d + rs, '\n', len - rs));
     const auto* cr = static_cast<const char*>(::memrchr(d + rs, '\r', len - rs));
     std::size_t span_end = 0;
