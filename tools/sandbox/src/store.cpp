@@ -17,7 +17,10 @@ CREATE TABLE IF NOT EXISTS jobs (
   status INTEGER NOT NULL, message TEXT NOT NULL,
   rows_total INTEGER NOT NULL, rows_done INTEGER NOT NULL, leads_processed INTEGER NOT NULL,
   rows_failed INTEGER NOT NULL, rows_warned INTEGER NOT NULL, list_members INTEGER NOT NULL,
-  file_bytes INTEGER NOT NULL, file BLOB NOT NULL);
+  file_bytes INTEGER NOT NULL);
+-- The uploaded files apart from the jobs: SQLite rewrites a whole row on UPDATE, and a job's
+-- progress is saved after every batch.
+CREATE TABLE IF NOT EXISTS job_files (batch_id INTEGER PRIMARY KEY, file BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS job_rows (
   batch_id INTEGER NOT NULL, kind INTEGER NOT NULL, line TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS job_rows_by_job ON job_rows(batch_id, kind);
@@ -108,6 +111,7 @@ store::store(const std::string& path) : cache_(SLOT_COUNT, nullptr) {
   sqlite3_busy_timeout(db_, 5000);
   exec("PRAGMA journal_mode=WAL");
   exec("PRAGMA synchronous=NORMAL");
+  exec("PRAGMA cache_size=-65536");  // 64 MiB: the leads index stays in memory
   exec(SCHEMA_SQL);
 }
 
@@ -138,15 +142,26 @@ std::int64_t store::insert_job(const job_record& job, std::string_view file) {
   statement st(db_,
                "INSERT INTO jobs (format, lookup_field, list_id, partition, status, message, "
                "rows_total, rows_done, leads_processed, rows_failed, rows_warned, list_members, "
-               "file_bytes, file) VALUES (?,?,?,?,0,'',0,0,0,0,0,0,?,?)");
+               "file_bytes) VALUES (?,?,?,?,0,'',0,0,0,0,0,0,?)");
   bind_text(st.get(), 1, job.format);
   bind_text(st.get(), 2, job.lookup_field);
   if (job.list_id) sqlite3_bind_int64(st.get(), 3, *job.list_id);
   bind_text(st.get(), 4, job.partition);
   sqlite3_bind_int64(st.get(), 5, static_cast<sqlite3_int64>(file.size()));
-  sqlite3_bind_blob64(st.get(), 6, file.data(), file.size(), SQLITE_STATIC);
-  (void)st.step();
-  return sqlite3_last_insert_rowid(db_);
+  exec("BEGIN");
+  try {
+    (void)st.step();
+    const auto id = sqlite3_last_insert_rowid(db_);
+    statement f(db_, "INSERT INTO job_files (batch_id, file) VALUES (?, ?)");
+    sqlite3_bind_int64(f.get(), 1, id);
+    sqlite3_bind_blob64(f.get(), 2, file.data(), file.size(), SQLITE_STATIC);
+    (void)f.step();
+    exec("COMMIT");
+    return id;
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
 }
 
 std::vector<job_record> store::load_jobs() {
@@ -180,7 +195,7 @@ std::vector<job_record> store::load_jobs() {
 
 std::string store::load_job_file(std::int64_t batch_id) {
   std::lock_guard lock(mutex_);
-  statement st(db_, "SELECT file FROM jobs WHERE batch_id = ?");
+  statement st(db_, "SELECT file FROM job_files WHERE batch_id = ?");
   sqlite3_bind_int64(st.get(), 1, batch_id);
   if (!st.step()) return {};
   const auto* p = static_cast<const char*>(sqlite3_column_blob(st.get(), 0));
@@ -257,7 +272,9 @@ std::vector<std::string> store::read_leads(std::string_view field,
   return out;
 }
 
-store::batch_writer::batch_writer(store& s) : s_(s), lock_(s.mutex_) { s_.exec("BEGIN"); }
+store::batch_writer::batch_writer(store& s) : s_(s), lock_(s.mutex_), now_(now_iso()) {
+  s_.exec("BEGIN");
+}
 
 store::batch_writer::~batch_writer() {
   if (!committed_) {
@@ -301,7 +318,7 @@ std::int64_t store::batch_writer::insert_lead(std::string_view data_json,
                        "VALUES (json_extract(?1,'$.email'), json(?1), ?2, ?3, ?3)");
   bind_text(st, 1, data_json);
   bind_text(st, 2, partition);
-  bind_text(st, 3, now_iso());
+  bind_text(st, 3, now_);
   run(s_.db_, st);
   return sqlite3_last_insert_rowid(s_.db_);
 }
@@ -312,7 +329,7 @@ void store::batch_writer::update_lead(std::int64_t id, std::string_view data_jso
                        "email = coalesce(json_extract(?1,'$.email'), email), updated_at = ?2 "
                        "WHERE id = ?3");
   bind_text(st, 1, data_json);
-  bind_text(st, 2, now_iso());
+  bind_text(st, 2, now_);
   sqlite3_bind_int64(st, 3, id);
   run(s_.db_, st);
 }

@@ -86,6 +86,7 @@ class store {
    private:
     store& s_;
     std::unique_lock<std::mutex> lock_;
+    std::string now_;  // createdAt / updatedAt of the batch's writes
     bool committed_ = false;
   };
 
