@@ -107,6 +107,7 @@ void chunk_writer::close_chunk() {
   if (have_seg_ && segments_[cur_seg_].size > 0) push_segment();
   message m;
   m.kind = op::close;
+  current_.line_runs.shrink_to_fit();  // kept for the manifest: no slack
   m.info = std::move(current_);
   post(std::move(m));
 }
@@ -190,7 +191,7 @@ void chunk_writer::handle(message& m) {
       }
       m.info.bytes = written_;
       m.info.crc32c = crc_;
-      done_.push_back(m.info);
+      done_.push_back(std::move(m.info));
       if (opt_.sink != nullptr) opt_.sink->on_chunk(done_.back());
       return;
     }
@@ -205,7 +206,8 @@ bool chunk_writer::finish(std::vector<chunk_info>& chunks, std::string& error) {
     post(message{op::stop, 0, {}});
     thread_.join();
   }
-  chunks = done_;
+  chunks = std::move(done_);
+  done_.clear();
   error = error_;
   return !failed_.load();
 }
