@@ -340,6 +340,10 @@ TEST(generator_truth, unterminated_quote_damage_ends_with_its_line) {
         EXPECT_EQ(std::count(this_line.begin(), this_line.end(), '"') % 2, 1) << this_line;
         const std::size_t open = this_line.rfind('"');
         EXPECT_TRUE(open == 0 || this_line[open - 1] == ',') << this_line;
+        // Text follows the open quote, so it can never act as a valid closing quote of an
+        // earlier unterminated quote.
+        ASSERT_LT(open + 1, this_line.size()) << this_line;
+        EXPECT_EQ(std::string_view(",\r\n\"").find(this_line[open + 1]), std::string_view::npos);
         const std::size_t next = eol + 1;
         if (next < text.size()) {
           const std::string_view next_line =

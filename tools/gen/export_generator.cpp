@@ -277,6 +277,10 @@ void export_generator::write_row(std::string& out) {
         // after this one is the next line.
         static constexpr std::size_t CANDIDATES[] = {3, 4, 6, 14};
         const std::size_t f = CANDIDATES[below(4)];
+        // Never an empty value: a lone quote before a delimiter or line end could close an
+        // earlier unterminated quote and make the two lines one valid record. Followed by text,
+        // any such closing is followed by bytes, which no valid reading allows.
+        if (values_[f].empty()) values_[f] = pick(tables::comment_lines());
         edit(f).insert(0, 1, '"');
         values_[f] = owned_[f];
         raw_from = f;
