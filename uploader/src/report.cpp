@@ -179,6 +179,8 @@ std::string to_json(const run_report& r) {
   add_number(s, "merge", r.merge_seconds);
   s += ',';
   add_number(s, "total", r.total_seconds);
+  s += ',';
+  add_number(s, "first_submit", r.first_submit_seconds);
   s += "}}\n";
   return s;
 }

@@ -72,6 +72,7 @@ struct uploader::chunk_job {
   unsigned failed_attempts = 0;
   unsigned retries = 0;
   clock_type::time_point next_at{};
+  clock_type::time_point last_polled{};
   clock_type::time_point created_seen{};
   clock_type::time_point importing_since{};
   bool seen_importing = false;
@@ -105,6 +106,8 @@ struct uploader::impl {
   bool have_first_create = false;
   clock_type::time_point last_finish{};
   double merge_seconds = 0;
+  clock_type::time_point run_started{};
+  double first_submit_seconds = -1;  // from run() to the first create call sent; -1: none yet
   std::optional<upload_status> stop_status;
   std::string stop_message;
   std::mt19937_64 rng;
@@ -284,6 +287,7 @@ void uploader::impl::submit(const uploader& u, clock_type::time_point now) {
     chunk_job& j = it->second;
     job_params params = o.job;
     std::uint64_t batch_id = 0;
+    const auto create_started = clock_type::now();
     const api_result r = client.create_job(o.run_dir / j.info.file, params, batch_id);
     now = clock_type::now();
     switch (r.verdict) {
@@ -306,6 +310,7 @@ void uploader::impl::submit(const uploader& u, clock_type::time_point now) {
         if (!have_first_create) {
           first_create = now;
           have_first_create = true;
+          first_submit_seconds = seconds_d(create_started - run_started).count();
         }
         emit(u, upload_event::kind::job,
              "chunk " + std::to_string(index) + ": job " + std::to_string(batch_id) + " queued (" +
@@ -443,9 +448,17 @@ bool uploader::impl::on_job_final(const uploader& u, chunk_job& j, std::uint32_t
 
 void uploader::impl::poll(const uploader& u, clock_type::time_point now) {
   const upload_options& o = u.options_;
+  // Marketo's queue is FIFO with two slots: only our two oldest active jobs can be importing
+  // (or about to), so the others are polled at most every poll_max: few calls per chunk.
+  unsigned position = 0;
   for (auto& [index, j] : jobs) {
     if (stop_status || stop.load()) return;
-    if (j.ph != chunk_job::phase::active || now < j.next_at) continue;
+    if (j.ph != chunk_job::phase::active) continue;
+    const bool head = position++ < 2;
+    auto due = j.next_at;
+    if (!head) due = std::max(due, j.last_polled + to_duration(o.poll_max_seconds));
+    if (now < due) continue;
+    j.last_polled = now;
     job_status st;
     const api_result r = client.get_status(j.batch_id, st);
     now = clock_type::now();
@@ -675,6 +688,7 @@ run_report uploader::impl::make_report(const engine::manifest& m) const {
 upload_result uploader::run() {
   impl& I = *impl_;
   const auto t0 = clock_type::now();
+  I.run_started = t0;
   upload_result result;
   for (;;) {
     I.pull_inbox(*this);
@@ -717,6 +731,7 @@ upload_result uploader::run() {
   result.report = I.make_report(m);
   result.report.split_seconds = I.split_seconds;
   result.report.merge_seconds = I.merge_seconds;
+  result.report.first_submit_seconds = I.first_submit_seconds;
   result.report.upload_seconds =
       I.have_first_create ? seconds_d(clock_type::now() - I.first_create).count() : 0;
   std::string error;

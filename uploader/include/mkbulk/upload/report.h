@@ -39,6 +39,7 @@ struct run_report {
   double upload_seconds = 0;
   double merge_seconds = 0;
   double total_seconds = 0;
+  double first_submit_seconds = -1;  // from the session's start to the first create sent
 };
 
 [[nodiscard]] std::string to_json(const run_report& r);
