@@ -157,6 +157,24 @@ TEST(sandbox_import, read_back_by_post_with_method_get_override) {
             "1003");
 }
 
+TEST(sandbox_import, method_get_override_takes_300_long_values_beyond_8_kib) {
+  started s;
+  std::string file = "email\n", values;
+  for (int i = 0; i < 300; ++i) {
+    const auto e = "someone.with.a.long.name." + std::to_string(i) + "@example-company.com";
+    file += e + "\n";
+    values += (i ? "," : "") + e;
+  }
+  ASSERT_GT(values.size(), 8192u);
+  s.c.wait_final(s.c.create_ok(file));
+  const auto a = s.c.post_form("/rest/v1/leads.json",
+                               {{"_method", "GET"}, {"filterType", "email"}, {"filterValues", values}});
+  ASSERT_EQ(a.status, 200);
+  json_doc d(a.body);
+  EXPECT_TRUE(d.has("/result/299"));
+  EXPECT_FALSE(d.has("/result/300"));
+}
+
 TEST(sandbox_import, unknown_header_field_fails_the_whole_job_naming_it) {
   started s;
   const auto id = s.c.create_ok("email,favouriteColour\na@x.com,blue\n");

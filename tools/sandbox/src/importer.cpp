@@ -49,6 +49,17 @@ std::string completion_message(const job_record& job) {
          " records imported" + members + ", " + std::to_string(job.rows_failed) + " failed";
 }
 
+std::string result_header_of(std::string_view file, std::string_view format, row_kind kind) {
+  engine::record_reader reader(file, delimiter_for(format));
+  std::vector<std::string> header;
+  if (!reader.next(header)) header.clear();
+  header.emplace_back(kind == row_kind::failure ? "Import Failure Reason"
+                                                : "Import Warning Reason");
+  std::string out;
+  append_delimited(out, header, delimiter_for(format));
+  return out;
+}
+
 importer::importer(std::string file, const job_record& job, const schema_table& schema)
     : file_(std::move(file)), delim_(delimiter_for(job.format)), schema_(schema),
       lookup_field_(job.lookup_field) {
@@ -83,14 +94,6 @@ importer::importer(std::string file, const job_record& job, const schema_table& 
     columns_.push_back({f});
     if (f->rest_name == lookup_field_ && !lookup_column_) lookup_column_ = i;
   }
-}
-
-std::string importer::result_header(row_kind kind) const {
-  std::vector<std::string> h = header_;
-  h.emplace_back(kind == row_kind::failure ? "Import Failure Reason" : "Import Warning Reason");
-  std::string out;
-  append_delimited(out, h, delim_);
-  return out;
 }
 
 void importer::skip(std::int64_t n) {
@@ -139,6 +142,7 @@ void importer::process_row(const std::vector<std::string>& values, bool malforme
     return;
   }
   std::string warnings;
+  std::optional<std::string_view> email;
   data_.clear();
   data_.push_back('{');
   bool first = true;
@@ -167,6 +171,7 @@ void importer::process_row(const std::vector<std::string>& values, bool malforme
       v = v.substr(0, c.keep_bytes);
     }
     if (f.read_only) continue;  // id: a key, never a value to write
+    if (f.rest_name == "email") email = v;
     if (!first) data_ += ",";
     first = false;
     append_json_string(data_, f.rest_name);
@@ -177,12 +182,12 @@ void importer::process_row(const std::vector<std::string>& values, bool malforme
   std::int64_t lead_id = 0;
   if (const auto found = w.find_lead(lookup_field_, lookup_value)) {
     lead_id = *found;
-    w.update_lead(lead_id, data_);
+    w.update_lead(lead_id, data_, email);
   } else if (lookup_field_ == "id") {
     fail("Lead not found");  // lookupField=id makes the job update-only
     return;
   } else {
-    lead_id = w.insert_lead(data_, job.partition);
+    lead_id = w.insert_lead(data_, job.partition, email);
   }
   if (job.list_id && w.add_to_list(*job.list_id, lead_id)) ++job.list_members;
   ++job.leads_processed;

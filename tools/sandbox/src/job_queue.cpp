@@ -56,14 +56,32 @@ void job_queue::stop() {
 }
 
 std::optional<std::int64_t> job_queue::submit(job_record job, std::string_view file) {
-  std::lock_guard lock(mutex_);
-  if (fifo_.size() + static_cast<std::size_t>(importing_) >= MAX_QUEUED_JOBS) return std::nullopt;
+  {
+    // Reserve a place first, so that the (slow) store insert runs without the queue's lock
+    // and status calls are not held up by a 10 MB upload being saved.
+    std::lock_guard lock(mutex_);
+    if (fifo_.size() + static_cast<std::size_t>(importing_) + reserved_ >= MAX_QUEUED_JOBS) {
+      return std::nullopt;
+    }
+    ++reserved_;
+  }
   job.status = job_status::queued;
   job.file_bytes = static_cast<std::int64_t>(file.size());
-  job.batch_id = db_.insert_job(job, file);
-  const auto id = job.batch_id;
+  std::int64_t id = 0;
+  try {
+    id = db_.insert_job(job, file);
+  } catch (...) {
+    std::lock_guard lock(mutex_);
+    --reserved_;
+    throw;
+  }
+  job.batch_id = id;
+  std::lock_guard lock(mutex_);
+  --reserved_;
   jobs_[id] = entry{std::move(job), now_seconds(), {}, {}};
-  fifo_.push_back(id);
+  // Ids come from the store in insert order; keep the FIFO sorted by id even when two
+  // uploads finish saving in the other order.
+  fifo_.insert(std::upper_bound(fifo_.begin(), fifo_.end(), id), id);
   max_depth_ = std::max(max_depth_, fifo_.size() + static_cast<std::size_t>(importing_));
   cv_.notify_one();
   return id;
@@ -129,7 +147,9 @@ void job_queue::run_job(std::int64_t batch_id) {
   const std::int64_t fail_at = inject_failure ? job.rows_total / 2 : -1;
   const auto rps = static_cast<std::int64_t>(options_.rows_per_second);
   // Throttled batches are a twentieth of a second of rows, so progress moves smoothly.
-  const std::int64_t batch = rps > 0 ? std::max<std::int64_t>(1, rps / 20) : 5000;
+  // Unthrottled batches stay small enough that a create or a read waiting for the store's lock
+  // is not held up for long.
+  const std::int64_t batch = rps > 0 ? std::max<std::int64_t>(1, rps / 20) : 1000;
   const auto t0 = clock::now();
   std::int64_t done_here = 0;
   while (true) {

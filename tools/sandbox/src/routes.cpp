@@ -75,15 +75,32 @@ void sandbox_server::setup_routes() {
   s.Get("/rest/v1/leads.json",
         wrap("leads", call_class::api, [this](const auto& q, auto& r) { on_read_leads(q, r); }));
   // Marketo's override: a long GET sent as a form POST with _method=GET among its fields.
+  // httplib parses url-encoded bodies itself only up to 8 KiB (its compiled-in limit), too
+  // little for 300 long filter values: read the body here and parse it with httplib's parser.
+  auto read_leads = wrap("leads", call_class::api,
+                         [this](const httplib::Request& q, httplib::Response& r) {
+                           if (q.get_param_value("_method") != "GET") {
+                             answer_error(r, 1003,
+                                          "Creating leads by POST is not supported by the "
+                                          "sandbox; use the bulk import or _method=GET");
+                             return;
+                           }
+                           on_read_leads(q, r);
+                         });
   s.Post("/rest/v1/leads.json",
-         wrap("leads", call_class::api, [this](const httplib::Request& q, httplib::Response& r) {
-           if (q.get_param_value("_method") != "GET") {
-             answer_error(r, 1003, "Creating leads by POST is not supported by the sandbox; "
-                                   "use the bulk import or _method=GET");
-             return;
+         [read_leads](const httplib::Request& q, httplib::Response& r,
+                      const httplib::ContentReader& content) {
+           httplib::Request form = q;
+           content([&form](const char* data, std::size_t n) {
+             form.body.append(data, n);
+             return true;
+           });
+           if (form.get_header_value("Content-Type").find("application/x-www-form-urlencoded") ==
+               0) {
+             httplib::detail::parse_query_text(form.body, form.params);
            }
-           on_read_leads(q, r);
-         }));
+           read_leads(form, r);
+         });
   s.Get("/sandbox/stats", [this](const auto& q, auto& r) { on_stats(q, r); });
 }
 
@@ -215,9 +232,8 @@ void sandbox_server::on_result_file(const httplib::Request& req, httplib::Respon
   }
   seeded_shuffle(rows, options_.seed,
                  static_cast<std::uint64_t>(job->batch_id) * 2 + static_cast<std::uint64_t>(kind));
-  // The header comes from the file as submitted; importer reads just that.
-  const importer header_reader(store_->load_job_file(job->batch_id), *job, schema_);
-  std::string out = header_reader.result_header(kind);
+  // The header comes from the file as submitted.
+  std::string out = result_header_of(store_->load_job_file(job->batch_id), job->format, kind);
   out += "\n";
   for (const auto& r : rows) {
     out += r;

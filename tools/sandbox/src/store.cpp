@@ -312,25 +312,29 @@ std::optional<std::int64_t> store::batch_writer::find_lead(std::string_view fiel
 }
 
 std::int64_t store::batch_writer::insert_lead(std::string_view data_json,
-                                              std::string_view partition) {
+                                              std::string_view partition,
+                                              std::optional<std::string_view> email) {
+  // The importer builds data_json with json_writer, so it is stored as it is, unparsed.
   auto* st = s_.cached(INSERT_LEAD,
                        "INSERT INTO leads (email, data, partition, created_at, updated_at) "
-                       "VALUES (json_extract(?1,'$.email'), json(?1), ?2, ?3, ?3)");
+                       "VALUES (?4, ?1, ?2, ?3, ?3)");
   bind_text(st, 1, data_json);
   bind_text(st, 2, partition);
   bind_text(st, 3, now_);
+  if (email) bind_text(st, 4, *email);
   run(s_.db_, st);
   return sqlite3_last_insert_rowid(s_.db_);
 }
 
-void store::batch_writer::update_lead(std::int64_t id, std::string_view data_json) {
+void store::batch_writer::update_lead(std::int64_t id, std::string_view data_json,
+                                      std::optional<std::string_view> email) {
   auto* st = s_.cached(UPDATE_LEAD,
                        "UPDATE leads SET data = json_patch(data, ?1), "
-                       "email = coalesce(json_extract(?1,'$.email'), email), updated_at = ?2 "
-                       "WHERE id = ?3");
+                       "email = coalesce(?4, email), updated_at = ?2 WHERE id = ?3");
   bind_text(st, 1, data_json);
   bind_text(st, 2, now_);
   sqlite3_bind_int64(st, 3, id);
+  if (email) bind_text(st, 4, *email);
   run(s_.db_, st);
 }
 

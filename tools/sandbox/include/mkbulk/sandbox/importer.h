@@ -26,6 +26,11 @@ void append_delimited(std::string& out, const std::vector<std::string>& fields, 
 // imported (2 members), 1 failed").
 [[nodiscard]] std::string completion_message(const job_record& job);
 
+// The header line of a job's failures or warnings file: the file's own header plus the reason
+// column, re-encoded in the job's format. Reads only the first record.
+[[nodiscard]] std::string result_header_of(std::string_view file, std::string_view format,
+                                           row_kind kind);
+
 class importer {
  public:
   // Takes the file; reads and checks the header. error() is set when the whole job fails
@@ -35,8 +40,6 @@ class importer {
   [[nodiscard]] const std::optional<std::string>& error() const noexcept { return error_; }
   // The data rows in the file (counted once, up front).
   [[nodiscard]] std::int64_t total_rows() const noexcept { return total_rows_; }
-  // The header line of the failures / warnings files, without line end.
-  [[nodiscard]] std::string result_header(row_kind kind) const;
 
   // Skips the first n data rows (already committed before a restart).
   void skip(std::int64_t n);

@@ -76,6 +76,7 @@ class job_queue {
   std::map<std::int64_t, entry> jobs_;
   std::deque<std::int64_t> fifo_;
   int importing_ = 0;
+  std::size_t reserved_ = 0;  // creates admitted and still being saved
   std::size_t max_depth_ = 0;
   double busy_seconds_[MAX_IMPORTING_JOBS + 1] = {};
   double last_change_ = 0;

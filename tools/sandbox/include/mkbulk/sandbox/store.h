@@ -75,9 +75,12 @@ class store {
     // The lead matched by field == value (the lowest id when several match).
     [[nodiscard]] std::optional<std::int64_t> find_lead(std::string_view field,
                                                         std::string_view value);
-    // data_json: a JSON object of field values merged into the lead (json_patch).
-    [[nodiscard]] std::int64_t insert_lead(std::string_view data_json, std::string_view partition);
-    void update_lead(std::int64_t id, std::string_view data_json);
+    // data_json: a JSON object of field values merged into the lead (json_patch); email: the
+    // value of its email field when the row sets one (kept in an indexed column).
+    [[nodiscard]] std::int64_t insert_lead(std::string_view data_json, std::string_view partition,
+                                           std::optional<std::string_view> email);
+    void update_lead(std::int64_t id, std::string_view data_json,
+                     std::optional<std::string_view> email);
     // True when the lead was not yet a member.
     [[nodiscard]] bool add_to_list(std::int64_t list_id, std::int64_t lead_id);
     void add_result_row(std::int64_t batch_id, row_kind kind, std::string_view line);
