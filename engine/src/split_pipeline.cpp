@@ -7,6 +7,10 @@
 // where the record ends, scanning restarts at the careful end with quote parity 0.
 #include <simdjson.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <bit>
 #include <cstring>
@@ -39,7 +43,7 @@ bool split_run::main_loop() {
       (void)writer_->finish(ignored, err);
       return fail(split_status::io_error, err);
     }
-    const scan_result r = scan(rs);
+    const scan_result r = fast_copy_ ? scan_fast(rs) : scan(rs);
     rs = r.rs;
     switch (r.what) {
       case step::restart:
@@ -132,7 +136,7 @@ split_run::scan_result split_run::scan(std::size_t rs) {
         step st;
         if (lq != NO_POS && lq >= rs) {
           st = quoted_record(rs, p, eol, nd, lk_b, lk_e == NO_POS ? p : lk_e,
-                             ls != NO_POS && ls >= rs, resume);
+                             ls != NO_POS && ls >= rs, true, resume);
         } else {
           st = fast_record(rs, p, eol, nd, lk_b, lk_e == NO_POS ? p : lk_e,
                            ls != NO_POS && ls >= rs);
@@ -155,6 +159,139 @@ split_run::scan_result split_run::scan(std::size_t rs) {
   if (!win_.eof()) return {step::more, rs};
   if (rs >= len) return {step::finished, rs};
   // The last record has no line end (or the kernel saw none): the careful parser decides.
+  std::size_t resume = len;
+  const step st = careful_record_at(rs, resume);
+  if (st != step::ok) return {st, rs};
+  window_moved_ = false;
+  return {resume >= win_.size() ? step::finished : step::restart, resume};
+}
+
+namespace {
+
+// Bit i set when byte i of the 64 at b is CR or LF. SSE2 is the x86-64 baseline: no flags.
+inline std::uint64_t line_end_mask(const std::uint8_t* b) noexcept {
+#if defined(__SSE2__)
+  const __m128i lf = _mm_set1_epi8('\n');
+  const __m128i cr = _mm_set1_epi8('\r');
+  std::uint64_t m = 0;
+  for (unsigned k = 0; k < 4; ++k) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 16 * k));
+    const __m128i e = _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr));
+    m |= std::uint64_t{static_cast<std::uint32_t>(_mm_movemask_epi8(e)) & 0xFFFFu} << (16 * k);
+  }
+  return m;
+#else
+  std::uint64_t m = 0;
+  for (unsigned k = 0; k < 64; ++k) {
+    if (b[k] == '\n' || b[k] == '\r') m |= std::uint64_t{1} << k;
+  }
+  return m;
+#endif
+}
+
+inline std::size_t highest(std::size_t pos0, std::uint64_t bits) noexcept {
+  return pos0 + 63 - static_cast<std::size_t>(std::countl_zero(bits));
+}
+
+}  // namespace
+
+// The hot loop when the dialect stays the same (no delimiter positions to keep): a line-end
+// mask splits the structural bits into record ends and delimiters, so a record costs one
+// popcount of its delimiter bits instead of a visit per field; the lookup field's bounds come
+// from the few delimiter bits around it. Same decisions as scan(), which the tests check.
+split_run::scan_result split_run::scan_fast(std::size_t rs) {
+  const std::uint8_t* d = win_.data();
+  const std::size_t len = win_.size();
+  scan_carry carry{};
+  std::size_t last_quote = NO_POS;
+  std::size_t last_special = NO_POS;
+  std::size_t last_inner = NO_POS;  // a CR/LF inside quotes (per the kernel's parity)
+  std::size_t nd = 0;
+  std::size_t lk_b = rs;
+  std::size_t lk_e = NO_POS;
+  // Counts the delimiter bits of the current record and notes the lookup field's bounds.
+  const auto take_delims = [&](std::size_t pos0, std::uint64_t bits) {
+    if (bits == 0) return;
+    if (lk_e == NO_POS) {
+      std::uint64_t b = bits;
+      std::size_t k = nd;
+      while (b != 0 && k <= lookup_) {
+        ++k;
+        const std::size_t at = pos0 + static_cast<std::size_t>(std::countr_zero(b));
+        b &= b - 1;
+        if (k == lookup_) lk_b = at + 1;
+        if (k == lookup_ + 1) lk_e = at;
+      }
+    }
+    nd += static_cast<std::size_t>(std::popcount(bits));
+  };
+  for (std::size_t w = rs; w < len; w += WINDOW_BLOCKS * 64) {
+    const std::size_t nb = std::min(WINDOW_BLOCKS, (len - w + 63) / 64);
+    kernel_(d + w, nb, delim_, carry, masks_.data());
+    for (std::size_t b = 0; b < nb; ++b) {
+      const std::size_t pos0 = w + b * 64;
+      const std::uint64_t valid =
+          (len - pos0 >= 64) ? ~std::uint64_t{0} : (std::uint64_t{1} << (len - pos0)) - 1;
+      const block_masks& m = masks_[b];
+      const std::uint64_t nl = line_end_mask(d + pos0) & valid;
+      const std::uint64_t s = m.structural & valid;
+      const std::uint64_t q = m.quote & valid;
+      const std::uint64_t sp = m.special & valid;
+      const std::uint64_t inner = nl & ~s;
+      std::uint64_t ends = s & nl;
+      std::uint64_t delims = s & ~nl;
+      if (rs > pos0) delims &= ~((std::uint64_t{1} << (rs - pos0)) - 1);  // rs - pos0 < 64
+      while (ends != 0) {
+        const auto i = static_cast<unsigned>(std::countr_zero(ends));
+        ends &= ends - 1;
+        const std::size_t p = pos0 + i;
+        if (p < rs) continue;  // the LF of a CRLF
+        const std::uint64_t below = (std::uint64_t{1} << i) - 1;
+        take_delims(pos0, delims & below);
+        delims &= ~below;
+        const std::size_t lq = (q & below) ? highest(pos0, q & below) : last_quote;
+        const std::size_t ls = (sp & below) ? highest(pos0, sp & below) : last_special;
+        const std::size_t li = (inner & below) ? highest(pos0, inner & below) : last_inner;
+        std::size_t next = p + 1;
+        line_end eol = line_end::lf;
+        if (d[p] == '\r') {
+          eol = line_end::cr;
+          if (p + 1 < len) {
+            if (d[p + 1] == '\n') {
+              next = p + 2;
+              eol = line_end::crlf;
+            }
+          } else if (!win_.eof()) {
+            return {step::more, rs};
+          }
+        }
+        std::size_t resume = next;
+        step st;
+        if (lq != NO_POS && lq >= rs) {
+          st = quoted_record(rs, p, eol, nd, lk_b, lk_e == NO_POS ? p : lk_e,
+                             ls != NO_POS && ls >= rs, li != NO_POS && li >= rs, resume);
+        } else {
+          st = fast_record(rs, p, eol, nd, lk_b, lk_e == NO_POS ? p : lk_e,
+                           ls != NO_POS && ls >= rs);
+        }
+        if (st != step::ok) return {st, rs};
+        if (resume != next || window_moved_) {
+          window_moved_ = false;
+          return {step::restart, resume};
+        }
+        rs = next;
+        nd = 0;
+        lk_b = rs;
+        lk_e = NO_POS;
+      }
+      take_delims(pos0, delims);  // the rest belong to the record still open
+      if (q != 0) last_quote = highest(pos0, q);
+      if (sp != 0) last_special = highest(pos0, sp);
+      if (inner != 0) last_inner = highest(pos0, inner);
+    }
+  }
+  if (!win_.eof()) return {step::more, rs};
+  if (rs >= len) return {step::finished, rs};
   std::size_t resume = len;
   const step st = careful_record_at(rs, resume);
   if (st != step::ok) return {st, rs};
@@ -283,14 +420,11 @@ split_run::step split_run::fast_record(std::size_t rs, std::size_t p, line_end e
 // gives the same answer for the records this path takes.
 split_run::step split_run::quoted_record(std::size_t rs, std::size_t p, line_end eol,
                                          std::size_t nd, std::size_t lk_b, std::size_t lk_e,
-                                         bool has_special, std::size_t& resume) {
+                                         bool has_special, bool inner_eol,
+                                         std::size_t& resume) {
   const auto* d = reinterpret_cast<const char*>(win_.data());
   const auto careful = [&] { return careful_record_at(rs, resume); };
-  if (!fast_copy_) return careful();
-  const std::size_t n = p - rs;
-  if (std::memchr(d + rs, '\n', n) != nullptr || std::memchr(d + rs, '\r', n) != nullptr) {
-    return careful();
-  }
+  if (!fast_copy_ || inner_eol) return careful();
   const char delim = static_cast<char>(delim_);
   std::size_t x = rs;
   while (x < p) {

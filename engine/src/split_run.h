@@ -49,11 +49,13 @@ class split_run {
   // split_pipeline.cpp
   bool main_loop();
   scan_result scan(std::size_t rs);
+  scan_result scan_fast(std::size_t rs);
   step fast_record(std::size_t rs, std::size_t p, line_end eol, std::size_t nd,
                    std::size_t lk_b, std::size_t lk_e, bool has_special);
   step careful_record_at(std::size_t rs, std::size_t& resume);
   step quoted_record(std::size_t rs, std::size_t p, line_end eol, std::size_t nd,
-                     std::size_t lk_b, std::size_t lk_e, bool has_special, std::size_t& resume);
+                     std::size_t lk_b, std::size_t lk_e, bool has_special, bool inner_eol,
+                     std::size_t& resume);
   step skip_record(std::size_t rs, std::size_t& resume);
   step accept(std::size_t rs, std::size_t end, std::span<const field_span> spans, bool raw,
               line_end eol);

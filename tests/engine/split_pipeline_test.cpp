@@ -124,6 +124,39 @@ TEST(split_pipeline, unterminated_quote_running_to_the_end_only_costs_its_line) 
   EXPECT_EQ(rows[1].line, 4u);
 }
 
+TEST(split_pipeline, lookup_field_in_a_later_column_on_both_paths) {
+  temp_dir dir;
+  std::string text = "firstName,lastName,email,comments\n";
+  text += "A,B,a@x.com,plain\n";                 // 2 good
+  text += "C,\"D, E\",,plain\n";                // 3 empty lookup (quoted neighbour)
+  text += "F,G,\"\",x\n";                       // 4 empty lookup, quoted empty
+  text += "\"H\"\"\",I,\"h@x.com\",\"a, b\"\n";  // 5 good
+  text += "J,K,,\"multi\nline\"\n";            // 6 empty lookup, spans lines 6-7
+  text += "L,M,l@x.com\n";                       // 8 field count mismatch
+  text += "N,O,n@x.com,\"p\nq\"\n";            // 9 good (9-10)
+  for (const char* out : {"csv", "ssv"}) {  // csv: same dialect (fast scan); ssv: field by field
+    split_options o;
+    o.out_format = out;
+    const auto s = run_on_text(dir, text, o);
+    ASSERT_EQ(s.result.status, split_status::ok) << s.result.message;
+    const auto rej = reject_rows(s);
+    ASSERT_EQ(rej.size(), 4u) << out << "\n" << s.rejects;
+    EXPECT_EQ(rej[0].line, 3u);
+    EXPECT_EQ(rej[0].reason, "empty_lookup_field");
+    EXPECT_EQ(rej[1].line, 4u);
+    EXPECT_EQ(rej[1].reason, "empty_lookup_field");
+    EXPECT_EQ(rej[2].line, 6u);
+    EXPECT_EQ(rej[2].reason, "empty_lookup_field");
+    EXPECT_EQ(rej[3].line, 8u);
+    EXPECT_EQ(rej[3].reason, "field_count_mismatch");
+    const auto rows = chunk_rows(s);
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(rows[0].line, 2u);
+    EXPECT_EQ(rows[1], (testing::row{5, {"H\"", "I", "h@x.com", "a, b"}}));
+    EXPECT_EQ(rows[2].line, 9u);
+  }
+}
+
 TEST(split_pipeline, empty_input_and_bom_only_are_unusable) {
   temp_dir dir;
   auto s = run_on_text(dir, "", {});
