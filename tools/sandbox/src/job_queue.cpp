@@ -66,6 +66,7 @@ std::optional<std::int64_t> job_queue::submit(job_record job, std::string_view f
     ++reserved_;
   }
   job.status = job_status::queued;
+  job.message = "Queued for import";
   job.file_bytes = static_cast<std::int64_t>(file.size());
   std::int64_t id = 0;
   try {

@@ -142,12 +142,13 @@ std::int64_t store::insert_job(const job_record& job, std::string_view file) {
   statement st(db_,
                "INSERT INTO jobs (format, lookup_field, list_id, partition, status, message, "
                "rows_total, rows_done, leads_processed, rows_failed, rows_warned, list_members, "
-               "file_bytes) VALUES (?,?,?,?,0,'',0,0,0,0,0,0,?)");
+               "file_bytes) VALUES (?,?,?,?,0,?,0,0,0,0,0,0,?)");
   bind_text(st.get(), 1, job.format);
   bind_text(st.get(), 2, job.lookup_field);
   if (job.list_id) sqlite3_bind_int64(st.get(), 3, *job.list_id);
   bind_text(st.get(), 4, job.partition);
-  sqlite3_bind_int64(st.get(), 5, static_cast<sqlite3_int64>(file.size()));
+  bind_text(st.get(), 5, job.message);
+  sqlite3_bind_int64(st.get(), 6, static_cast<sqlite3_int64>(file.size()));
   exec("BEGIN");
   try {
     (void)st.step();
