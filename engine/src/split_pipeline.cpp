@@ -189,6 +189,14 @@ inline std::uint64_t line_end_mask(const std::uint8_t* b) noexcept {
 #endif
 }
 
+// Without -mpopcnt (no global -march), std::popcount is a library call: SWAR instead.
+inline std::size_t count_bits(std::uint64_t x) noexcept {
+  x = x - ((x >> 1) & 0x5555555555555555u);
+  x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
+  return static_cast<std::size_t>((x * 0x0101010101010101u) >> 56);
+}
+
 inline std::size_t highest(std::size_t pos0, std::uint64_t bits) noexcept {
   return pos0 + 63 - static_cast<std::size_t>(std::countl_zero(bits));
 }
@@ -223,7 +231,7 @@ split_run::scan_result split_run::scan_fast(std::size_t rs) {
         if (k == lookup_ + 1) lk_e = at;
       }
     }
-    nd += static_cast<std::size_t>(std::popcount(bits));
+    nd += count_bits(bits);
   };
   for (std::size_t w = rs; w < len; w += WINDOW_BLOCKS * 64) {
     const std::size_t nb = std::min(WINDOW_BLOCKS, (len - w + 63) / 64);
