@@ -4,6 +4,7 @@
 
 #include <simdjson.h>
 
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -190,6 +191,7 @@ int run_upload_session(session_request& req) {
     so.fsync_chunks = true;  // a chunk is durable before its job can be created
     chunk_forwarder sink(up);
     split_ran = true;
+    std::atomic<bool> split_done{false};
     std::thread splitter([&] {
       split = engine::run_split(so, &sink, [&](const engine::split_progress& p) {
         display.on_split(p);
@@ -200,8 +202,21 @@ int run_upload_session(session_request& req) {
         up.abandon_input(split.status == engine::split_status::ok ? "cannot write the journal"
                                                                   : split.message);
       }
+      split_done.store(true);
     });
     result = up.run();
+    if (result.status != upload::upload_status::complete && !split_done.load()) {
+      // Stopped (Ctrl-C, quota, auth...) while the split still reads a long input: the split
+      // cannot be cancelled, and nothing needs it any more. Every step is in the journal, so
+      // leaving now loses nothing; resume re-runs the split.
+      display.finish();
+      std::fprintf(stderr, "mkbulk %s: stopped: %s\n", req.mode.c_str(), result.message.c_str());
+      std::fprintf(stderr, "nothing is lost; finish with: mkbulk resume %s\n",
+                   req.run_dir.string().c_str());
+      std::fflush(stdout);
+      std::fflush(stderr);
+      std::_Exit(exit_code_of(result));
+    }
     splitter.join();
   }
   g_uploader.store(nullptr);
