@@ -76,5 +76,28 @@ TEST(sandbox_faults, failed_jobs_are_reported_with_every_row) {
   EXPECT_EQ(std::count(retry.begin(), retry.end(), '\n'), 601);
 }
 
+TEST(sandbox_faults, daily_quota_607_stops_with_75_and_resume_finishes_after_the_reset) {
+  temp_dir dir("quota");
+  write_export(dir.path / "in.csv", 1200);
+  const auto db = dir.path / "sb.db";
+  {
+    sandbox_process sb(db, {"--rows-per-second", "20000", "--daily-quota", "8"});
+    const auto r = run_mkbulk(run_args(dir, sb.base_url(), {"--max-bytes", "6000"}));
+    ASSERT_EQ(r.exit_code, 75) << r.err;
+    EXPECT_NE(r.err.find("607"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("mkbulk resume"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir.path / "run" / "report.json"));
+  }
+  // "Midnight": the same store behind a fresh sandbox (new port, old tokens unknown: 601).
+  sandbox_process sb(db, {"--rows-per-second", "20000"});
+  const auto r = run_mkbulk({"resume", (dir.path / "run").string(), "--base-url", sb.base_url(),
+                             "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(report_number(r.out, "rows", "imported"), 1200);
+  EXPECT_EQ(report_number(r.out, "rows", "unaccounted"), 0);
+  EXPECT_EQ(sql_count(db, "SELECT COUNT(*) FROM leads"), 1200);
+  EXPECT_EQ(sql_count(db, "SELECT COUNT(DISTINCT email) FROM leads"), 1200);
+}
+
 }  // namespace
 }  // namespace mkbulk::test
