@@ -2,6 +2,7 @@
 // back) and /sandbox/stats. Each API handler runs inside wrap(), so it only validates its
 // request and answers.
 #include <charconv>
+#include <map>
 #include <optional>
 
 #include <httplib.h>
@@ -61,7 +62,9 @@ void sandbox_server::setup_routes() {
   s.Post("/identity/oauth/token",
          wrap("token", call_class::token, [this](const auto& q, auto& r) { on_token(q, r); }));
   s.Post("/bulk/v1/leads.json",
-         wrap("create", call_class::api, [this](const auto& q, auto& r) { on_create(q, r); }));
+         wrap_upload("create", call_class::api,
+                     [this](const httplib::Request& q, httplib::Response& r,
+                            const httplib::ContentReader& c) { on_create(q, r, c); }));
   s.Get(R"(/bulk/v1/leads/batch/(\d+)\.json)",
         wrap("status", call_class::api, [this](const auto& q, auto& r) { on_status(q, r); }));
   s.Get(R"(/bulk/v1/leads/batch/(\d+)/failures\.json)",
@@ -129,12 +132,19 @@ void sandbox_server::on_token(const httplib::Request& req, httplib::Response& re
   res.set_content(out, "application/json");
 }
 
-void sandbox_server::on_create(const httplib::Request& req, httplib::Response& res) {
+void sandbox_server::on_create(const httplib::Request& req, httplib::Response& res,
+                               const httplib::ContentReader& content) {
+  // The upload is streamed into our own strings: httplib's own path would hold the body twice.
   if (!req.is_multipart_form_data()) {
+    std::string body;
+    content([&body](const char* d, std::size_t n) {
+      body.append(d, n);
+      return true;
+    });
     if (req.get_header_value("Content-Type").find("json") != std::string::npos) {
       simdjson::dom::parser parser;
       simdjson::dom::element ignored;
-      if (parser.parse(req.body).get(ignored) != simdjson::SUCCESS) {
+      if (parser.parse(body).get(ignored) != simdjson::SUCCESS) {
         answer_error(res, 609);
         return;
       }
@@ -142,40 +152,68 @@ void sandbox_server::on_create(const httplib::Request& req, httplib::Response& r
     answer_error(res, 612, "Invalid Content Type: the bulk import needs multipart/form-data");
     return;
   }
-  const auto file_it = req.files.find("file");
-  if (file_it == req.files.end() || file_it->second.filename.empty()) {
+  std::string file;
+  bool has_file = false;
+  std::map<std::string, std::string> fields;
+  std::string* target = nullptr;
+  if (const auto length = req.get_header_value<std::uint64_t>("Content-Length"); length <= MAX_BODY_BYTES) {
+    file.reserve(length);
+  }
+  const bool parsed = content(
+      [&](const httplib::MultipartFormData& part) {
+        if (part.name == "file" && !part.filename.empty() && !has_file) {
+          has_file = true;
+          target = &file;
+        } else {
+          target = &fields[part.name];
+        }
+        return true;
+      },
+      [&](const char* d, std::size_t n) {
+        if (target) target->append(d, n);
+        return true;
+      });
+  if (!parsed && res.status == 413) {
+    count_error(413);  // httplib read and dropped a body over MAX_BODY_BYTES
+    return;
+  }
+  if (!parsed || !has_file) {
     answer_error(res, 613, "Invalid Multipart Request: no part 'file' with a filename");
     return;
   }
+  const auto form_param = [&](const std::string& name) -> std::optional<std::string> {
+    if (req.has_param(name)) return req.get_param_value(name);
+    if (const auto it = fields.find(name); it != fields.end()) return it->second;
+    return std::nullopt;
+  };
   job_record job;
-  const auto format = param(req, "format");
+  const auto format = form_param("format");
   if (!format || delimiter_for(*format) == 0) {
     answer_error(res, 1003, format ? "Invalid format '" + *format + "': use csv, tsv or ssv"
                                    : std::string("Missing the required parameter 'format'"));
     return;
   }
   job.format = *format;
-  const std::string lookup = param(req, "lookupField").value_or("email");
+  const std::string lookup = form_param("lookupField").value_or("email");
   const schema_field* lookup_field = schema_.find(lookup);
   if (!lookup_field) {
     answer_error(res, 1006, "Field '" + lookup + "' not found");
     return;
   }
   job.lookup_field = lookup_field->rest_name;
-  if (const auto list = param(req, "listId")) {
+  if (const auto list = form_param("listId")) {
     job.list_id = parse_id(*list);
     if (!job.list_id) {
       answer_error(res, 1003, "Invalid listId '" + *list + "'");
       return;
     }
   }
-  job.partition = param(req, "partitionName").value_or("Default");
+  job.partition = form_param("partitionName").value_or("Default");
   if (job.partition != "Default") {
     answer_error(res, 1008, "Partition '" + job.partition + "' not found (the sandbox has "
                             "one partition, 'Default')");
     return;
   }
-  const std::string& file = file_it->second.content;
   if (file.empty()) {
     answer_error(res, 1003, "Empty file");
     return;

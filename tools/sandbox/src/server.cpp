@@ -138,57 +138,82 @@ void sandbox_server::answer_result(httplib::Response& res, std::string_view resu
   res.set_content(success_envelope(next_request_id(), result_json), "application/json");
 }
 
-sandbox_server::handler sandbox_server::wrap(std::string name, call_class cls, handler h) {
-  return [this, name = std::move(name), cls, h = std::move(h)](const httplib::Request& req,
-                                                               httplib::Response& res) {
-    {
-      std::lock_guard lock(stats_mutex_);
-      ++calls_[name];
-    }
-    rate_limiter::in_flight flight(limiter_);
-    if (cls == call_class::api && !flight.admitted()) {
-      answer_error(res, 615);
-      return;
-    }
-    const auto counter = request_counter_.fetch_add(1);
-    const fault_decision fault = decide_request_fault(options_.faults, options_.seed, counter);
-    if (options_.faults.latency.count() > 0) std::this_thread::sleep_for(options_.faults.latency);
-    if (fault.kind == fault_kind::http502) {
+void sandbox_server::run_call(const std::string& name, call_class cls,
+                              const httplib::Request& req, httplib::Response& res,
+                              const std::function<void()>& work,
+                              const std::function<void()>& skip_body) {
+  {
+    std::lock_guard lock(stats_mutex_);
+    ++calls_[name];
+  }
+  rate_limiter::in_flight flight(limiter_);
+  // Every early answer still reads (and drops) an unread upload, so that the connection stays
+  // in step for its next request.
+  const auto early = [&](auto&& answer) {
+    skip_body();
+    answer();
+  };
+  if (cls == call_class::api && !flight.admitted()) {
+    early([&] { answer_error(res, 615); });
+    return;
+  }
+  const auto counter = request_counter_.fetch_add(1);
+  const fault_decision fault = decide_request_fault(options_.faults, options_.seed, counter);
+  if (options_.faults.latency.count() > 0) std::this_thread::sleep_for(options_.faults.latency);
+  if (fault.kind == fault_kind::http502) {
+    early([&] {
       count_error(502);
       res.status = 502;
       res.set_content("<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html");
+    });
+    return;
+  }
+  if (fault.kind == fault_kind::marketo_error) {
+    early([&] { answer_error(res, fault.code); });
+    return;
+  }
+  if (cls == call_class::api) {
+    const auto now = std::chrono::steady_clock::now();
+    if (const int code = tokens_.check(bearer_token(req), now); code != 0) {
+      early([&] { answer_error(res, code); });
       return;
     }
-    if (fault.kind == fault_kind::marketo_error) {
-      answer_error(res, fault.code);
+    if (const int code = limiter_.admit(now); code != 0) {
+      early([&] { answer_error(res, code); });
       return;
     }
-    if (cls == call_class::api) {
-      const auto now = std::chrono::steady_clock::now();
-      if (const int code = tokens_.check(bearer_token(req), now); code != 0) {
-        answer_error(res, code);
-        return;
-      }
-      if (const int code = limiter_.admit(now); code != 0) {
-        answer_error(res, code);
-        return;
-      }
-    }
-    h(req, res);
-    if (fault.kind == fault_kind::drop) {
-      // Send the headers and half the body, then close the connection: the client sees a
-      // truncated answer to a request that the sandbox did carry out.
-      count_error(-1);
-      auto body = std::make_shared<std::string>(std::move(res.body));
-      res.body.clear();
-      const std::string type = res.get_header_value("Content-Type");
-      res.set_content_provider(
-          body->size(), type.empty() ? "application/octet-stream" : type,
-          [body](std::size_t, std::size_t, httplib::DataSink& sink) {
-            sink.write(body->data(), body->size() / 2);
-            return false;
-          });
-    }
+  }
+  work();
+  if (fault.kind == fault_kind::drop) {
+    // Send the headers and half the body, then close the connection: the client sees a
+    // truncated answer to a request that the sandbox did carry out.
+    count_error(-1);
+    auto body = std::make_shared<std::string>(std::move(res.body));
+    res.body.clear();
+    const std::string type = res.get_header_value("Content-Type");
+    res.set_content_provider(body->size(), type.empty() ? "application/octet-stream" : type,
+                             [body](std::size_t, std::size_t, httplib::DataSink& sink) {
+                               sink.write(body->data(), body->size() / 2);
+                               return false;
+                             });
+  }
+}
+
+sandbox_server::handler sandbox_server::wrap(std::string name, call_class cls, handler h) {
+  return [this, name = std::move(name), cls, h = std::move(h)](const httplib::Request& req,
+                                                               httplib::Response& res) {
+    run_call(name, cls, req, res, [&] { h(req, res); }, [] {});
+  };
+}
+
+sandbox_server::upload_handler sandbox_server::wrap_upload(std::string name, call_class cls,
+                                                           upload_handler h) {
+  return [this, name = std::move(name), cls, h = std::move(h)](
+             const httplib::Request& req, httplib::Response& res,
+             const httplib::ContentReader& content) {
+    run_call(
+        name, cls, req, res, [&] { h(req, res, content); },
+        [&] { content([](const char*, std::size_t) { return true; }); });
   };
 }
 

@@ -22,6 +22,7 @@
 
 namespace httplib {
 class Server;
+class ContentReader;
 struct Request;
 struct Response;
 }  // namespace httplib
@@ -49,19 +50,28 @@ class sandbox_server {
 
  private:
   using handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+  // For uploads: the body is read by the handler (streamed), after the checks passed.
+  using upload_handler = std::function<void(const httplib::Request&, httplib::Response&,
+                                            const httplib::ContentReader&)>;
   enum class call_class : std::uint8_t { token, api };
 
   void setup_routes();
   // The common path of every API call: counts it, applies 615, faults, auth, 606/607, then
-  // runs h; a drop fault cuts the answer in half afterwards.
+  // runs work; a drop fault cuts the answer in half afterwards. skip_body reads and drops an
+  // upload that an early answer left unread.
+  void run_call(const std::string& name, call_class cls, const httplib::Request& req,
+                httplib::Response& res, const std::function<void()>& work,
+                const std::function<void()>& skip_body);
   [[nodiscard]] handler wrap(std::string name, call_class cls, handler h);
+  [[nodiscard]] upload_handler wrap_upload(std::string name, call_class cls, upload_handler h);
   [[nodiscard]] std::string next_request_id();
   void answer_error(httplib::Response& res, int code, std::string_view message = {});
   void answer_result(httplib::Response& res, std::string_view result_json);
   void count_error(int code);
 
   void on_token(const httplib::Request& req, httplib::Response& res);
-  void on_create(const httplib::Request& req, httplib::Response& res);
+  void on_create(const httplib::Request& req, httplib::Response& res,
+                 const httplib::ContentReader& content);
   void on_status(const httplib::Request& req, httplib::Response& res);
   void on_result_file(const httplib::Request& req, httplib::Response& res, row_kind kind);
   void on_describe(const httplib::Request& req, httplib::Response& res);
