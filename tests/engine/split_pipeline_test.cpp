@@ -308,7 +308,7 @@ TEST(split_pipeline, hundred_megabyte_field_is_skipped_without_buffering_it) {
 TEST(split_pipeline, binary_garbage_keeps_the_accounting) {
   temp_dir dir;
   std::mt19937_64 rng(42);
-  for (int round = 0; round < 20; ++round) {
+  for (int round = 0; round < 40; ++round) {
     std::string text = "email,firstName,lastName\n";
     const std::size_t n = 2000 + rng() % 20000;
     for (std::size_t i = 0; i < n; ++i) {
@@ -322,7 +322,38 @@ TEST(split_pipeline, binary_garbage_keeps_the_accounting) {
     expect_accounting(s.result);
     EXPECT_EQ(chunk_rows(s).size(), s.result.result.counts.rows_chunked);
     EXPECT_EQ(reject_rows(s).size(), s.result.result.counts.rows_rejected);
+    // The same decisions on the field-by-field path (another output dialect): same rejects,
+    // same rows.
+    o.out_format = "ssv";
+    const auto other = run_on_text(dir, text, o, "other");
+    ASSERT_EQ(other.result.status, split_status::ok) << other.result.message;
+    EXPECT_EQ(other.rejects, s.rejects) << "round " << round;
+    EXPECT_EQ(chunk_rows(other), chunk_rows(s)) << "round " << round;
   }
+}
+
+TEST(split_pipeline, a_new_run_replaces_the_previous_runs_chunks) {
+  temp_dir dir;
+  std::string text = "email\n";
+  for (int i = 0; i < 200; ++i) {
+    text += 'u';
+    text += std::to_string(i);
+    text += "@x.com\n";
+  }
+  testing::write_file(dir.path() / "in.csv", text);
+  split_options o;
+  o.max_bytes = 300;
+  auto first = testing::run_on_file(dir.path() / "in.csv", dir.path() / "out", o);
+  ASSERT_GT(first.chunk_texts.size(), 5u);
+  o.max_bytes = DEFAULT_MAX_CHUNK_BYTES;
+  auto second = testing::run_on_file(dir.path() / "in.csv", dir.path() / "out", o);
+  ASSERT_EQ(second.chunk_texts.size(), 1u);
+  std::size_t files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path() / "out/chunks")) {
+    (void)e;
+    ++files;
+  }
+  EXPECT_EQ(files, 1u);
 }
 
 TEST(split_pipeline, too_many_rejects_stops_the_run) {
