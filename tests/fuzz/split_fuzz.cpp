@@ -27,17 +27,22 @@ void check(bool ok) {
   if (!ok) std::abort();  // libFuzzer keeps the input that got here
 }
 
+void remove_work_dir();
+
 const fs::path& work_dir() {
   static const fs::path dir = [] {
     fs::path d = fs::temp_directory_path() / ("mkbulk_split_fuzz_" + std::to_string(::getpid()));
     fs::create_directories(d);
-    std::atexit([] {
-      std::error_code ec;
-      fs::remove_all(work_dir(), ec);
-    });
     return d;
   }();
+  // Registered after dir is built, so it runs before dir is destroyed.
+  [[maybe_unused]] static const int cleanup = std::atexit(remove_work_dir);
   return dir;
+}
+
+void remove_work_dir() {
+  std::error_code ec;
+  fs::remove_all(work_dir(), ec);
 }
 
 std::string slurp(const fs::path& p) {
