@@ -10,7 +10,7 @@
 namespace mkbulk::sandbox::test {
 namespace {
 
-TEST(sandbox_auth, token_by_get_has_the_documented_shape) {
+TEST(sandbox_server_auth, token_by_get_has_the_documented_shape) {
   sandbox_process sb({});
   const auto a = http_get(api_client(sb.base()).token_url());
   ASSERT_EQ(a.status, 200) << a.body;
@@ -21,7 +21,7 @@ TEST(sandbox_auth, token_by_get_has_the_documented_shape) {
   EXPECT_FALSE(d.str("/scope").empty());
 }
 
-TEST(sandbox_auth, token_by_post_form_returns_the_same_token) {
+TEST(sandbox_server_auth, token_by_post_form_returns_the_same_token) {
   sandbox_process sb({});
   api_client c(sb.base());
   const auto first = c.fetch_token();
@@ -33,7 +33,7 @@ TEST(sandbox_auth, token_by_post_form_returns_the_same_token) {
   EXPECT_EQ(json_doc(a.body).str("/access_token"), first);
 }
 
-TEST(sandbox_auth, bad_credentials_get_http_401) {
+TEST(sandbox_server_auth, bad_credentials_get_http_401) {
   sandbox_process sb({});
   api_client c(sb.base());
   EXPECT_EQ(http_get(c.token_url(CLIENT_ID, "wrong")).status, 401);
@@ -42,7 +42,7 @@ TEST(sandbox_auth, bad_credentials_get_http_401) {
             401);
 }
 
-TEST(sandbox_auth, expires_in_falls_while_the_token_stays_the_same) {
+TEST(sandbox_server_auth, expires_in_falls_while_the_token_stays_the_same) {
   sandbox_process sb({"--token-ttl", "30"});
   api_client c(sb.base());
   const auto a1 = http_get(c.token_url());
@@ -55,7 +55,7 @@ TEST(sandbox_auth, expires_in_falls_while_the_token_stays_the_same) {
   EXPECT_GE(d2.num("/expires_in"), 28);
 }
 
-TEST(sandbox_auth, unknown_or_missing_token_gets_601) {
+TEST(sandbox_server_auth, unknown_or_missing_token_gets_601) {
   sandbox_process sb({});
   api_client c(sb.base());
   c.set_token("not-a-token");
@@ -68,7 +68,7 @@ TEST(sandbox_auth, unknown_or_missing_token_gets_601) {
             "601");
 }
 
-TEST(sandbox_auth, expired_token_gets_602_and_a_refresh_works) {
+TEST(sandbox_server_auth, expired_token_gets_602_and_a_refresh_works) {
   sandbox_process sb({"--token-ttl", "1"});
   api_client c(sb.base());
   const auto old_token = c.fetch_token();
@@ -84,7 +84,7 @@ TEST(sandbox_auth, expired_token_gets_602_and_a_refresh_works) {
   EXPECT_EQ(json_doc(c.get("/rest/v1/leads/describe.json").body).error_code(), "602");
 }
 
-TEST(sandbox_auth, credentials_come_from_the_environment_or_the_flags) {
+TEST(sandbox_server_auth, credentials_come_from_the_environment_or_the_flags) {
   {
     sandbox_process sb({}, {"MKBULK_SANDBOX_CLIENT_ID=env-id",
                             "MKBULK_SANDBOX_CLIENT_SECRET=env-secret"});

@@ -16,7 +16,7 @@ struct started {
   }
 };
 
-TEST(sandbox_create, parameters_may_come_from_the_query_string) {
+TEST(sandbox_server_create, parameters_may_come_from_the_query_string) {
   started s;
   const auto a = s.c.create("externalCompanyId,lastName\nQ-1,Query\n", {},
                             "?format=csv&lookupField=externalCompanyId&listId=9");
@@ -29,7 +29,7 @@ TEST(sandbox_create, parameters_may_come_from_the_query_string) {
   EXPECT_EQ(st.str("/result/0/importId"), std::to_string(d.num("/result/0/batchId")));
 }
 
-TEST(sandbox_create, batch_ids_are_consecutive_and_status_starts_queued) {
+TEST(sandbox_server_create, batch_ids_are_consecutive_and_status_starts_queued) {
   started s({"--rows-per-second", "1"});
   const auto a = s.c.create_ok("email\na@x.com\nb@x.com\n");
   const auto b = s.c.create_ok("email\nc@x.com\n");
@@ -43,7 +43,7 @@ TEST(sandbox_create, batch_ids_are_consecutive_and_status_starts_queued) {
             "1019");
 }
 
-TEST(sandbox_create, over_ten_million_bytes_is_http_413) {
+TEST(sandbox_server_create, over_ten_million_bytes_is_http_413) {
   started s;
   const std::string big = "email\n" + std::string(10'000'100, 'a') + "\n";
   const auto a = s.c.create(big);
@@ -53,7 +53,7 @@ TEST(sandbox_create, over_ten_million_bytes_is_http_413) {
   EXPECT_EQ(json_doc(s.c.create(fits).body).str("/result/0/status"), "Queued");
 }
 
-TEST(sandbox_create, empty_file_and_bad_format_get_1003) {
+TEST(sandbox_server_create, empty_file_and_bad_format_get_1003) {
   started s;
   EXPECT_EQ(json_doc(s.c.create("").body).error_code(), "1003");
   EXPECT_EQ(json_doc(s.c.create("email\na@x.com\n", {{"format", "xlsx"}}).body).error_code(),
@@ -64,7 +64,7 @@ TEST(sandbox_create, empty_file_and_bad_format_get_1003) {
             "1003");
 }
 
-TEST(sandbox_create, malformed_requests_get_609_612_613) {
+TEST(sandbox_server_create, malformed_requests_get_609_612_613) {
   started s;
   const std::string url = s.sb.base() + "/bulk/v1/leads.json";
   request_options auth;
@@ -88,7 +88,7 @@ TEST(sandbox_create, malformed_requests_get_609_612_613) {
             "613");
 }
 
-TEST(sandbox_create, unknown_lookup_field_1006_and_unknown_partition_1008) {
+TEST(sandbox_server_create, unknown_lookup_field_1006_and_unknown_partition_1008) {
   started s;
   EXPECT_EQ(json_doc(s.c.create("email\n", {{"format", "csv"}, {"lookupField", "nope"}}).body)
                 .error_code(),
@@ -105,13 +105,13 @@ TEST(sandbox_create, unknown_lookup_field_1006_and_unknown_partition_1008) {
             "Queued");
 }
 
-TEST(sandbox_create, unknown_batch_id_gets_610) {
+TEST(sandbox_server_create, unknown_batch_id_gets_610) {
   started s;
   EXPECT_EQ(json_doc(s.c.get("/bulk/v1/leads/batch/4242.json").body).error_code(), "610");
   EXPECT_EQ(json_doc(s.c.get("/bulk/v1/leads/batch/4242/failures.json").body).error_code(), "610");
 }
 
-TEST(sandbox_create, describe_lists_the_standard_lead_fields) {
+TEST(sandbox_server_create, describe_lists_the_standard_lead_fields) {
   started s;
   json_doc d(s.c.get("/rest/v1/leads/describe.json").body);
   ASSERT_TRUE(d.at("/success").get_bool().value());
@@ -133,7 +133,7 @@ TEST(sandbox_create, describe_lists_the_standard_lead_fields) {
   EXPECT_TRUE(found_score);
 }
 
-TEST(sandbox_create, schema_file_replaces_the_standard_fields) {
+TEST(sandbox_server_create, schema_file_replaces_the_standard_fields) {
   temp_dir dir;
   const auto path = dir.file("describe.json");
   write_file(path, R"({"success":true,"result":[

@@ -35,7 +35,7 @@ std::vector<std::string> run_sequence(const std::string& seed) {
   return seen;
 }
 
-TEST(sandbox_faults, same_seed_same_faults_other_seed_other_faults) {
+TEST(sandbox_server_faults, same_seed_same_faults_other_seed_other_faults) {
   const auto a = run_sequence("7");
   const auto b = run_sequence("7");
   const auto other = run_sequence("8");
@@ -46,7 +46,7 @@ TEST(sandbox_faults, same_seed_same_faults_other_seed_other_faults) {
   }
 }
 
-TEST(sandbox_faults, a_cut_answer_to_a_create_still_created_the_job) {
+TEST(sandbox_server_faults, a_cut_answer_to_a_create_still_created_the_job) {
   sandbox_process sb({"--seed", "3", "--faults", "drop=0.5"});
   api_client c(sb.base());
   for (int i = 0; i < 50 && c.token().empty(); ++i) {
@@ -69,7 +69,7 @@ TEST(sandbox_faults, a_cut_answer_to_a_create_still_created_the_job) {
   EXPECT_EQ(stats.num("/errors/drop"), cut + (stats.num("/calls/token") - 1));
 }
 
-TEST(sandbox_faults, latency_slows_every_answer) {
+TEST(sandbox_server_faults, latency_slows_every_answer) {
   sandbox_process sb({"--faults", "latency=300ms"});
   const auto t0 = std::chrono::steady_clock::now();
   EXPECT_EQ(http_get(api_client(sb.base()).token_url()).status, 200);
@@ -79,7 +79,7 @@ TEST(sandbox_faults, latency_slows_every_answer) {
   EXPECT_LT(std::chrono::steady_clock::now() - t1, std::chrono::milliseconds(300));
 }
 
-TEST(sandbox_faults, jobfail_ends_jobs_failed) {
+TEST(sandbox_server_faults, jobfail_ends_jobs_failed) {
   sandbox_process sb({"--faults", "jobfail=1"});
   api_client c(sb.base());
   c.fetch_token();
@@ -89,7 +89,7 @@ TEST(sandbox_faults, jobfail_ends_jobs_failed) {
   EXPECT_EQ(st.num("/result/0/numOfLeadsProcessed"), 2);  // it failed half way
 }
 
-TEST(sandbox_faults, bad_fault_spec_is_refused) {
+TEST(sandbox_server_faults, bad_fault_spec_is_refused) {
   EXPECT_THROW(sandbox_process({"--faults", "http503=0.1"}), std::runtime_error);
   EXPECT_THROW(sandbox_process({"--faults", "drop=2"}), std::runtime_error);
 }

@@ -10,7 +10,7 @@ namespace {
 
 using engine::field_type;
 
-TEST(sandbox_field_checks, integers_are_32_bit_signed) {
+TEST(sandbox_server_field_checks, integers_are_32_bit_signed) {
   EXPECT_TRUE(is_valid_integer("0"));
   EXPECT_TRUE(is_valid_integer("-2147483648"));
   EXPECT_TRUE(is_valid_integer("+12"));
@@ -21,7 +21,7 @@ TEST(sandbox_field_checks, integers_are_32_bit_signed) {
   EXPECT_FALSE(is_valid_integer("+"));
 }
 
-TEST(sandbox_field_checks, floats_reject_words_and_trailing_junk) {
+TEST(sandbox_server_field_checks, floats_reject_words_and_trailing_junk) {
   EXPECT_TRUE(is_valid_float("1200.50"));
   EXPECT_TRUE(is_valid_float("-1e5"));
   EXPECT_TRUE(is_valid_float("3."));
@@ -31,12 +31,12 @@ TEST(sandbox_field_checks, floats_reject_words_and_trailing_junk) {
   EXPECT_FALSE(is_valid_float("1,5"));
 }
 
-TEST(sandbox_field_checks, booleans) {
+TEST(sandbox_server_field_checks, booleans) {
   for (const char* ok : {"true", "FALSE", "1", "0", "Yes", "no"}) EXPECT_TRUE(is_valid_boolean(ok)) << ok;
   for (const char* bad : {"maybe", "2", "", "t"}) EXPECT_FALSE(is_valid_boolean(bad)) << bad;
 }
 
-TEST(sandbox_field_checks, dates_follow_the_calendar) {
+TEST(sandbox_server_field_checks, dates_follow_the_calendar) {
   EXPECT_TRUE(is_valid_date("2024-02-29"));
   EXPECT_FALSE(is_valid_date("2023-02-29"));
   EXPECT_TRUE(is_valid_date("2000-02-29"));
@@ -46,7 +46,7 @@ TEST(sandbox_field_checks, dates_follow_the_calendar) {
   EXPECT_FALSE(is_valid_date("01/02/2024"));
 }
 
-TEST(sandbox_field_checks, datetimes_with_zones) {
+TEST(sandbox_server_field_checks, datetimes_with_zones) {
   for (const char* ok : {"2024-01-01", "2024-01-01T10:00", "2024-01-01 10:00:59",
                          "2024-01-01T10:00:00Z", "2024-01-01T10:00:00.123+02:00",
                          "2024-01-01T23:59:59-0600"}) {
@@ -58,7 +58,7 @@ TEST(sandbox_field_checks, datetimes_with_zones) {
   }
 }
 
-TEST(sandbox_field_checks, email_shape) {
+TEST(sandbox_server_field_checks, email_shape) {
   EXPECT_TRUE(is_valid_email("a.b+c@example.co.uk"));
   for (const char* bad : {"not-an-email", "@x.com", "a@", "a@x", "a@@x.com", "a b@x.com",
                           "a@x..com", "a@x.c"}) {
@@ -66,7 +66,7 @@ TEST(sandbox_field_checks, email_shape) {
   }
 }
 
-TEST(sandbox_field_checks, check_value_combines_type_email_and_length) {
+TEST(sandbox_server_field_checks, check_value_combines_type_email_and_length) {
   EXPECT_FALSE(check_value(field_type::integer, 0, "x").type_ok);
   EXPECT_TRUE(check_value(field_type::string, 0, "anything").type_ok);
   EXPECT_FALSE(check_value(field_type::email, 255, "nope").email_ok);
@@ -79,7 +79,7 @@ TEST(sandbox_field_checks, check_value_combines_type_email_and_length) {
   EXPECT_FALSE(check_value(field_type::integer, 1, "12345").too_long);  // numbers have no length
 }
 
-TEST(sandbox_field_checks, fault_spec_parses_and_decides_reproducibly) {
+TEST(sandbox_server_field_checks, fault_spec_parses_and_decides_reproducibly) {
   const auto spec = parse_fault_spec("http502=0.05,drop=0.02,latency=200ms,err604=0.02,jobfail=0.01");
   EXPECT_DOUBLE_EQ(spec.http502, 0.05);
   EXPECT_DOUBLE_EQ(spec.drop, 0.02);

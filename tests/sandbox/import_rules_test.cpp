@@ -31,7 +31,7 @@ struct started {
   }
 };
 
-TEST(sandbox_import, every_row_outcome_and_the_exact_failures_and_warnings_files) {
+TEST(sandbox_server_import, every_row_outcome_and_the_exact_failures_and_warnings_files) {
   started s;
   const std::string long_title(300, 't');
   const std::string file =
@@ -84,7 +84,7 @@ TEST(sandbox_import, every_row_outcome_and_the_exact_failures_and_warnings_files
   EXPECT_FALSE(lead.has("/result/1"));
 }
 
-TEST(sandbox_import, a_malformed_email_that_is_not_the_lookup_field_warns_and_imports) {
+TEST(sandbox_server_import, a_malformed_email_that_is_not_the_lookup_field_warns_and_imports) {
   started s;
   const auto id = s.c.create_ok("externalCompanyId,email,lastName\nC-1,not-an-email,Doe\n", "csv",
                                 {{"lookupField", "externalCompanyId"}});
@@ -100,7 +100,7 @@ TEST(sandbox_import, a_malformed_email_that_is_not_the_lookup_field_warns_and_im
   EXPECT_EQ(lead.str("/result/0/email"), "not-an-email");
 }
 
-TEST(sandbox_import, tsv_and_ssv_failure_files_use_the_job_format) {
+TEST(sandbox_server_import, tsv_and_ssv_failure_files_use_the_job_format) {
   started s;
   const auto tsv = s.c.create_ok("email\tleadScore\na@x.com\tx;y\n", "tsv");
   const auto ssv = s.c.create_ok("email;leadScore;firstName\nb@x.com;1.5;\"a;b\"\n", "ssv");
@@ -114,7 +114,7 @@ TEST(sandbox_import, tsv_and_ssv_failure_files_use_the_job_format) {
             "b@x.com;1.5;\"a;b\";Invalid data type in field Lead Score\n");
 }
 
-TEST(sandbox_import, upsert_on_email_updates_and_id_lookup_is_update_only) {
+TEST(sandbox_server_import, upsert_on_email_updates_and_id_lookup_is_update_only) {
   started s;
   s.c.wait_final(s.c.create_ok("email,firstName,city\nup@x.com,First,Paris\n"));
   s.c.wait_final(s.c.create_ok("email,firstName\nUP@x.com,Second\n"));
@@ -141,7 +141,7 @@ TEST(sandbox_import, upsert_on_email_updates_and_id_lookup_is_update_only) {
   EXPECT_FALSE(ghost.has("/result/0"));
 }
 
-TEST(sandbox_import, read_back_by_post_with_method_get_override) {
+TEST(sandbox_server_import, read_back_by_post_with_method_get_override) {
   started s;
   s.c.wait_final(s.c.create_ok("email,lastName\na@x.com,A\nb@x.com,B\nc@x.com,C\n"));
   json_doc d(s.c.post_form("/rest/v1/leads.json", {{"_method", "GET"},
@@ -157,7 +157,7 @@ TEST(sandbox_import, read_back_by_post_with_method_get_override) {
             "1003");
 }
 
-TEST(sandbox_import, method_get_override_takes_300_long_values_beyond_8_kib) {
+TEST(sandbox_server_import, method_get_override_takes_300_long_values_beyond_8_kib) {
   started s;
   std::string file = "email\n", values;
   for (int i = 0; i < 300; ++i) {
@@ -175,7 +175,7 @@ TEST(sandbox_import, method_get_override_takes_300_long_values_beyond_8_kib) {
   EXPECT_FALSE(d.has("/result/300"));
 }
 
-TEST(sandbox_import, unknown_header_field_fails_the_whole_job_naming_it) {
+TEST(sandbox_server_import, unknown_header_field_fails_the_whole_job_naming_it) {
   started s;
   const auto id = s.c.create_ok("email,favouriteColour\na@x.com,blue\n");
   json_doc st(s.c.wait_final(id));
@@ -186,7 +186,7 @@ TEST(sandbox_import, unknown_header_field_fails_the_whole_job_naming_it) {
   EXPECT_FALSE(none.has("/result/0"));
 }
 
-TEST(sandbox_import, no_failures_is_http_404_by_default) {
+TEST(sandbox_server_import, no_failures_is_http_404_by_default) {
   started s;
   const auto id = s.c.create_ok("email\na@x.com\n");
   EXPECT_EQ(json_doc(s.c.wait_final(id)).str("/result/0/message"),
@@ -195,7 +195,7 @@ TEST(sandbox_import, no_failures_is_http_404_by_default) {
   EXPECT_EQ(s.c.get("/bulk/v1/leads/batch/" + std::to_string(id) + "/warnings.json").status, 404);
 }
 
-TEST(sandbox_import, no_failures_is_an_empty_body_with_empty_files_empty) {
+TEST(sandbox_server_import, no_failures_is_an_empty_body_with_empty_files_empty) {
   started s({"--empty-files", "empty"});
   const auto id = s.c.create_ok("email\na@x.com\n");
   s.c.wait_final(id);
@@ -206,7 +206,7 @@ TEST(sandbox_import, no_failures_is_an_empty_body_with_empty_files_empty) {
   }
 }
 
-TEST(sandbox_import, a_header_only_file_completes_with_zero_rows) {
+TEST(sandbox_server_import, a_header_only_file_completes_with_zero_rows) {
   started s;
   json_doc st(s.c.wait_final(s.c.create_ok("email,firstName\n")));
   EXPECT_EQ(st.str("/result/0/status"), "Complete");

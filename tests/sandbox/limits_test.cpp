@@ -17,7 +17,7 @@ std::string rows(int n) {
   return out;
 }
 
-TEST(sandbox_limits, eleventh_job_gets_1016_while_ten_wait) {
+TEST(sandbox_server_limits, eleventh_job_gets_1016_while_ten_wait) {
   sandbox_process sb({"--rows-per-second", "20"});
   api_client c(sb.base());
   c.fetch_token();
@@ -43,7 +43,7 @@ TEST(sandbox_limits, eleventh_job_gets_1016_while_ten_wait) {
   EXPECT_EQ(stats.num("/jobs/0/rows"), 400);
 }
 
-TEST(sandbox_limits, call_101_within_20_seconds_gets_606_and_token_calls_do_not_count) {
+TEST(sandbox_server_limits, call_101_within_20_seconds_gets_606_and_token_calls_do_not_count) {
   sandbox_process sb({});
   api_client c(sb.base());
   for (int i = 0; i < 100; ++i) {
@@ -58,7 +58,7 @@ TEST(sandbox_limits, call_101_within_20_seconds_gets_606_and_token_calls_do_not_
   c.fetch_token();
 }
 
-TEST(sandbox_limits, more_than_ten_calls_at_once_get_615) {
+TEST(sandbox_server_limits, more_than_ten_calls_at_once_get_615) {
   sandbox_process sb({"--faults", "latency=800ms"});
   api_client c(sb.base());
   c.fetch_token();
@@ -85,7 +85,7 @@ TEST(sandbox_limits, more_than_ten_calls_at_once_get_615) {
   EXPECT_EQ(other.load(), 0);
 }
 
-TEST(sandbox_limits, daily_quota_gets_607) {
+TEST(sandbox_server_limits, daily_quota_gets_607) {
   sandbox_process sb({"--daily-quota", "5"});
   api_client c(sb.base());
   c.fetch_token();
@@ -95,7 +95,7 @@ TEST(sandbox_limits, daily_quota_gets_607) {
   EXPECT_EQ(json_doc(c.get("/rest/v1/leads/describe.json").body).error_code(), "607");
 }
 
-TEST(sandbox_limits, throttled_jobs_take_rows_over_rows_per_second) {
+TEST(sandbox_server_limits, throttled_jobs_take_rows_over_rows_per_second) {
   sandbox_process sb({"--rows-per-second", "200"});
   api_client c(sb.base());
   c.fetch_token();

@@ -10,7 +10,7 @@
 namespace mkbulk::sandbox::test {
 namespace {
 
-TEST(sandbox_persistence, jobs_results_and_leads_survive_a_restart) {
+TEST(sandbox_server_persistence, jobs_results_and_leads_survive_a_restart) {
   temp_dir dir;
   const auto db = dir.file("sandbox.db");
   std::int64_t id = 0;
@@ -39,7 +39,7 @@ TEST(sandbox_persistence, jobs_results_and_leads_survive_a_restart) {
   EXPECT_EQ(c.create_ok("email\nnext@x.com\n"), id + 1);
 }
 
-TEST(sandbox_persistence, a_job_killed_while_importing_resumes_after_restart) {
+TEST(sandbox_server_persistence, a_job_killed_while_importing_resumes_after_restart) {
   temp_dir dir;
   const auto db = dir.file("sandbox.db");
   std::string file = "email,firstName\n";

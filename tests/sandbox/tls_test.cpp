@@ -10,7 +10,7 @@
 namespace mkbulk::sandbox::test {
 namespace {
 
-TEST(sandbox_tls, https_with_a_verified_self_signed_certificate) {
+TEST(sandbox_server_tls, https_with_a_verified_self_signed_certificate) {
   temp_dir dir;
   const auto cert = dir.file("cert.pem");
   const auto key = dir.file("key.pem");
@@ -35,7 +35,7 @@ TEST(sandbox_tls, https_with_a_verified_self_signed_certificate) {
   EXPECT_NE(plain.status, 200);  // no plain HTTP on the TLS port
 }
 
-TEST(sandbox_tls, a_missing_certificate_is_a_startup_error) {
+TEST(sandbox_server_tls, a_missing_certificate_is_a_startup_error) {
   EXPECT_THROW(sandbox_process({"--tls-cert", "/nonexistent.pem", "--tls-key", "/nonexistent.key"}),
                std::runtime_error);
 }
