@@ -181,6 +181,8 @@ std::string to_json(const run_report& r) {
   add_number(s, "total", r.total_seconds);
   s += ',';
   add_number(s, "first_submit", r.first_submit_seconds);
+  s += ',';
+  add_number(s, "first_job", r.first_job_seconds);
   s += "}}\n";
   return s;
 }

@@ -108,6 +108,7 @@ struct uploader::impl {
   double merge_seconds = 0;
   clock_type::time_point run_started{};
   double first_submit_seconds = -1;  // from run() to the first create call sent; -1: none yet
+  double first_job_seconds = -1;     // ... to the first job acknowledged and journaled
   std::optional<upload_status> stop_status;
   std::string stop_message;
   std::mt19937_64 rng;
@@ -311,6 +312,7 @@ void uploader::impl::submit(const uploader& u, clock_type::time_point now) {
           first_create = now;
           have_first_create = true;
           first_submit_seconds = seconds_d(create_started - run_started).count();
+          first_job_seconds = seconds_d(now - run_started).count();
         }
         emit(u, upload_event::kind::job,
              "chunk " + std::to_string(index) + ": job " + std::to_string(batch_id) + " queued (" +
@@ -732,6 +734,7 @@ upload_result uploader::run() {
   result.report.split_seconds = I.split_seconds;
   result.report.merge_seconds = I.merge_seconds;
   result.report.first_submit_seconds = I.first_submit_seconds;
+  result.report.first_job_seconds = I.first_job_seconds;
   result.report.upload_seconds =
       I.have_first_create ? seconds_d(clock_type::now() - I.first_create).count() : 0;
   std::string error;

@@ -40,6 +40,7 @@ struct run_report {
   double merge_seconds = 0;
   double total_seconds = 0;
   double first_submit_seconds = -1;  // from the session's start to the first create sent
+  double first_job_seconds = -1;     // ... to the first job acknowledged (batchId journaled)
 };
 
 [[nodiscard]] std::string to_json(const run_report& r);
