@@ -39,6 +39,9 @@ void chunk_writer::begin_row(std::uint64_t line, std::size_t size) {
   if (!chunk_open_ || chunk_bytes_ + size > opt_.max_bytes) {
     if (chunk_open_) close_chunk();
     current_ = chunk_info{};
+    // Chunks of one export look alike: one allocation for the line runs, not a doubling series
+    // whose freed blocks fragment the heap over thousands of chunks.
+    current_.line_runs.reserve(last_runs_ + last_runs_ / 4 + 16);
     current_.index = next_index_++;
     char name[32];
     std::snprintf(name, sizeof name, "chunks/%06u.", current_.index);
@@ -107,7 +110,10 @@ void chunk_writer::close_chunk() {
   if (have_seg_ && segments_[cur_seg_].size > 0) push_segment();
   message m;
   m.kind = op::close;
-  current_.line_runs.shrink_to_fit();  // kept for the manifest: no slack
+  last_runs_ = current_.line_runs.size();
+  if (current_.line_runs.capacity() > last_runs_ + last_runs_ / 8 + 16) {
+    current_.line_runs.shrink_to_fit();  // kept for the manifest: little slack
+  }
   m.info = std::move(current_);
   post(std::move(m));
 }

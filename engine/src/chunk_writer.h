@@ -99,6 +99,7 @@ class chunk_writer {
   chunk_info current_;
   std::uint64_t rows_total_ = 0;
   std::uint32_t next_index_ = 1;
+  std::size_t last_runs_ = 0;  // line runs of the previous chunk
   const char* pending_ = nullptr;
   std::size_t pending_len_ = 0;
   std::size_t cur_seg_ = 0;

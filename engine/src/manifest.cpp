@@ -36,9 +36,12 @@ std::string hex32(std::uint32_t v) {
   return buf;
 }
 
-std::string to_json(const manifest& m) {
+// Writes the manifest's JSON through flush, in pieces of about 64 KiB: the chunk list can be
+// megabytes (line runs), and memory must not grow with it twice.
+template <class Flush>
+void to_json(const manifest& m, Flush&& flush) {
   std::string o;
-  o.reserve(4096 + m.chunks.size() * 256);
+  o.reserve(1 << 17);
   o += "{\n  ";
   add_str(o, "format", FORMAT_NAME);
   o += ", ";
@@ -102,6 +105,10 @@ std::string to_json(const manifest& m) {
            std::to_string(c.line_runs[k].count) + ']';
     }
     o += "]}";
+    if (o.size() >= (1 << 16)) {
+      flush(o);
+      o.clear();
+    }
   }
   o += "],\n  \"summary\": {";
   const split_counts& s = m.counts;
@@ -122,7 +129,7 @@ std::string to_json(const manifest& m) {
   o += ", ";
   add_num(o, "bytes_out", s.bytes_out);
   o += "}\n}\n";
-  return o;
+  flush(o);
 }
 
 // Reading: every lookup goes through one of these, which name the missing or mistyped key.
@@ -205,7 +212,6 @@ std::uint64_t chunk_info::source_line_of_row(std::uint64_t k) const noexcept {
 }
 
 bool write_manifest(const std::filesystem::path& dir, const manifest& m, manifest_error& err) {
-  const std::string text = to_json(m);
   const std::filesystem::path final_path = dir / "manifest.json";
   const std::filesystem::path tmp_path = dir / "manifest.json.tmp";
   std::FILE* f = std::fopen(tmp_path.c_str(), "wb");
@@ -213,7 +219,10 @@ bool write_manifest(const std::filesystem::path& dir, const manifest& m, manifes
     err.message = "cannot create " + tmp_path.string();
     return false;
   }
-  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  bool written = true;
+  to_json(m, [&](const std::string& piece) {
+    written = written && std::fwrite(piece.data(), 1, piece.size(), f) == piece.size();
+  });
   const bool closed = std::fclose(f) == 0;
   if (!written || !closed) {
     err.message = "cannot write " + tmp_path.string();
