@@ -170,7 +170,7 @@ void export_generator::make_values(bool plain) {
     case 0:
       break;  // no phone
     case 1:
-      phone = "+44 20 7946 ";
+      phone.append("+44 20 7946 ");
       append_number(phone, 1000 + below(9000));
       break;
     case 2:
@@ -181,7 +181,7 @@ void export_generator::make_values(bool plain) {
       append_number(phone, 1000 + below(9000));
       break;
     default:
-      phone = "+1 (";
+      phone.append("+1 (");
       append_number(phone, 200 + below(800));
       phone += ") 555-";
       append_number(phone, 1000 + below(9000));
