@@ -141,7 +141,7 @@ split_run::step split_run::quoted_record(std::size_t rs, std::size_t p, line_end
                                          std::size_t& resume) {
   const auto* d = reinterpret_cast<const char*>(win_.data());
   const auto careful = [&] { return careful_record_at(rs, resume); };
-  if (!fast_copy_ || inner_eol) return careful();
+  if (!fast_copy_ || (inner_eol && nd + 1 != n_fields_)) return careful();
   const char delim = static_cast<char>(delim_);
   std::size_t x = rs;
   while (x < p) {
@@ -166,10 +166,28 @@ split_run::step split_run::quoted_record(std::size_t rs, std::size_t p, line_end
     }
     if (close == NO_POS) return careful();
     if (close + 1 != p && d[close + 1] != delim) return careful();  // bytes after the quote
-    if (!escaped && std::memchr(d + open + 1, delim, close - open - 1) == nullptr) {
+    const std::size_t n = close - open - 1;
+    if (!escaped && std::memchr(d + open + 1, delim, n) == nullptr &&
+        (!inner_eol || (std::memchr(d + open + 1, '\n', n) == nullptr &&
+                        std::memchr(d + open + 1, '\r', n) == nullptr))) {
       return careful();  // quoted without need: re-encoded by the careful path
     }
     x = close + 1;
+  }
+  // Line ends inside the quoted values (all CR/LF bytes before p are, the quotes being
+  // well formed): each LF, and each CR that no LF follows, as the careful parser counts them.
+  std::uint64_t inner_lines = 0;
+  if (inner_eol) {
+    for (const char* c = d + rs; (c = static_cast<const char*>(
+                                      std::memchr(c, '\n', static_cast<std::size_t>(d + p - c)))) != nullptr;
+         ++c) {
+      ++inner_lines;
+    }
+    for (const char* c = d + rs; (c = static_cast<const char*>(
+                                      std::memchr(c, '\r', static_cast<std::size_t>(d + p - c)))) != nullptr;
+         ++c) {
+      if (c + 1 >= d + p || c[1] != '\n') ++inner_lines;
+    }
   }
   reject_reason why{};
   step st = step::ok;
@@ -186,7 +204,7 @@ split_run::step split_run::quoted_record(std::size_t rs, std::size_t p, line_end
   } else {
     st = accept(rs, p, {}, true, eol);
   }
-  ++line_;
+  line_ += 1 + inner_lines;
   count_eol(eol);
   resume = eol == line_end::crlf ? p + 2 : p + 1;
   return st;
