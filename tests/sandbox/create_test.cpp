@@ -43,6 +43,14 @@ TEST(sandbox_server_create, batch_ids_are_consecutive_and_status_starts_queued) 
             "1019");
 }
 
+TEST(sandbox_server_create, create_with_a_bad_token_gets_601_not_500) {
+  started s;
+  s.c.set_token("stale");
+  const auto a = s.c.create("email\na@x.com\n");
+  EXPECT_EQ(a.status, 200);
+  EXPECT_EQ(json_doc(a.body).error_code(), "601");
+}
+
 TEST(sandbox_server_create, over_ten_million_bytes_is_http_413) {
   started s;
   const std::string big = "email\n" + std::string(10'000'100, 'a') + "\n";

@@ -69,6 +69,15 @@ TEST(sandbox_server_faults, a_cut_answer_to_a_create_still_created_the_job) {
   EXPECT_EQ(stats.num("/errors/drop"), cut + (stats.num("/calls/token") - 1));
 }
 
+// Early answers to an upload read and drop its multipart body; httplib once answered 500
+// (bad_function_call) there because a multipart body only goes to the multipart reader.
+TEST(sandbox_server_faults, create_answered_early_gets_its_502_not_500) {
+  sandbox_process sb({"--faults", "http502=1"});
+  api_client c(sb.base());
+  const auto a = c.create("email\na@x.com\n");
+  EXPECT_EQ(a.status, 502) << a.body;
+}
+
 TEST(sandbox_server_faults, latency_slows_every_answer) {
   sandbox_process sb({"--faults", "latency=300ms"});
   const auto t0 = std::chrono::steady_clock::now();

@@ -213,7 +213,15 @@ sandbox_server::upload_handler sandbox_server::wrap_upload(std::string name, cal
              const httplib::ContentReader& content) {
     run_call(
         name, cls, req, res, [&] { h(req, res, content); },
-        [&] { content([](const char*, std::size_t) { return true; }); });
+        [&] {
+          // httplib feeds a multipart body only to the multipart form of the reader.
+          const auto drop = [](const char*, std::size_t) { return true; };
+          if (req.is_multipart_form_data()) {
+            content([](const httplib::MultipartFormData&) { return true; }, drop);
+          } else {
+            content(drop);
+          }
+        });
   };
 }
 
