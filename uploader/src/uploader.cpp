@@ -35,6 +35,15 @@ clock_type::duration to_duration(double s) {
   return std::chrono::duration_cast<clock_type::duration>(seconds_d(s));
 }
 
+// An HTTP error without a Marketo code (400, 403, 405, ...): the contract answers refusals
+// with a code, so this is a proxy or a desynchronised connection, worth a bounded retry; a job
+// must not be declared failed (its rows may well be imported) on such an answer.
+bool bare_http_error(const api_result& r) {
+  return r.verdict == call_verdict::fatal && r.error_code.empty() && r.curl_code == 0 &&
+         r.http_status >= 400 && r.http_status != 404 && r.http_status != 413 &&
+         r.http_status != 414;
+}
+
 std::string describe(const api_result& r) {
   std::string s;
   if (!r.error_code.empty()) s = "code " + r.error_code + ": ";
@@ -291,7 +300,7 @@ void uploader::impl::submit(const uploader& u, clock_type::time_point now) {
     const auto create_started = clock_type::now();
     const api_result r = client.create_job(o.run_dir / j.info.file, params, batch_id);
     now = clock_type::now();
-    switch (r.verdict) {
+    switch (bare_http_error(r) ? call_verdict::transient : r.verdict) {
       case call_verdict::success: {
         // Journaled before anything relies on it: a resume must never submit this chunk again.
         if (!journal.append(journal_job_created(index, batch_id, unix_now()))) {
@@ -478,7 +487,8 @@ void uploader::impl::poll(const uploader& u, clock_type::time_point now) {
       }
       continue;
     }
-    if (is_retryable(r.verdict) || r.verdict == call_verdict::refresh_token) {
+    if (is_retryable(r.verdict) || r.verdict == call_verdict::refresh_token ||
+        bare_http_error(r)) {
       if (++j.retries > o.max_retries) {
         halt(upload_status::interrupted, "status of job " + std::to_string(j.batch_id) +
                                              " failed " + std::to_string(j.retries) +
@@ -549,7 +559,8 @@ void uploader::impl::merge(const uploader& u, clock_type::time_point now) {
         if ((failures ? st.failed : st.warned) == 0) continue;  // nothing to fetch
         std::string body;
         const api_result r = client.download(j.batch_id, failures, body);
-        if (is_retryable(r.verdict) || r.verdict == call_verdict::refresh_token) {
+        if (is_retryable(r.verdict) || r.verdict == call_verdict::refresh_token ||
+            bare_http_error(r)) {
           if (++j.retries > o.max_retries) {
             halt(upload_status::interrupted, "results of job " + std::to_string(j.batch_id) +
                                                  ": " + describe(r));
