@@ -11,6 +11,7 @@
 #include "exit_codes.h"
 #include "mkbulk/engine/manifest.h"
 #include "mkbulk/upload/journal.h"
+#include "mkbulk/upload/text_format.h"
 
 namespace mkbulk::cli {
 
@@ -66,10 +67,14 @@ int cmd_status(std::span<const std::string_view> args) {
   for (const auto& [i, c] : chunks) ++counts[c.phase];
   const std::uint64_t total = have_manifest ? m.chunks.size() : chunks.size();
   if (json) {
-    std::printf("{\"dir\":\"%s\",\"mode\":\"%s\",\"started\":%s,\"finished\":%s,"
+    std::string d;
+    std::string md;
+    upload::append_json_string(d, dir);
+    upload::append_json_string(md, mode);
+    std::printf("{\"dir\":%s,\"mode\":%s,\"started\":%s,\"finished\":%s,"
                 "\"split_complete\":%s,\"chunks\":%llu,\"written\":%llu,\"queued\":%llu,"
                 "\"finished_jobs\":%llu,\"merged\":%llu}\n",
-                dir.c_str(), mode.c_str(), entries.empty() ? "false" : "true",
+                d.c_str(), md.c_str(), entries.empty() ? "false" : "true",
                 finished ? "true" : "false", have_manifest ? "true" : "false",
                 static_cast<unsigned long long>(total),
                 static_cast<unsigned long long>(counts["written"]),
