@@ -526,8 +526,12 @@ void uploader::impl::merge(const uploader& u, clock_type::time_point now) {
     const auto t0 = clock_type::now();
     const job_status& st = j.final_status;
     const char delimiter = engine::delimiter_of_format(o.job.format);
+    // A clean job needs nothing from its chunk: read it back only to tie rows to lines.
+    const bool clean = st.status == "Complete" && st.failed == 0 && st.warned == 0;
     std::string chunk_text;
-    {
+    result_matcher matcher;
+    std::string error;
+    if (!clean) {
       std::ifstream in(o.run_dir / j.info.file, std::ios::binary);
       if (!in) {
         halt(upload_status::io_error, (o.run_dir / j.info.file).string() + ": cannot read");
@@ -536,12 +540,10 @@ void uploader::impl::merge(const uploader& u, clock_type::time_point now) {
       std::stringstream ss;
       ss << in.rdbuf();
       chunk_text = ss.str();
-    }
-    result_matcher matcher;
-    std::string error;
-    if (!matcher.load_chunk(chunk_text, delimiter, j.info, error)) {
-      halt(upload_status::io_error, error);
-      return;
+      if (!matcher.load_chunk(chunk_text, delimiter, j.info, error)) {
+        halt(upload_status::io_error, error);
+        return;
+      }
     }
     std::uint64_t imported = 0, failed = 0, warned = 0, untied = 0;
     if (st.status != "Complete") {
