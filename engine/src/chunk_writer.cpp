@@ -15,8 +15,8 @@
 
 namespace mkbulk::engine::detail {
 namespace {
-constexpr std::size_t SEGMENT_BYTES = std::size_t{1} << 20;
-constexpr std::size_t SEGMENTS_THREADED = 6;
+constexpr std::size_t SEGMENT_BYTES = std::size_t{256} << 10;
+constexpr std::size_t SEGMENTS_THREADED = 16;
 }  // namespace
 
 chunk_writer::chunk_writer(chunk_writer_options options)

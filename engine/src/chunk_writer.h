@@ -1,5 +1,5 @@
 // The chunk side of the pipeline: decides where chunks are cut (only between records, each
-// file header included within max_bytes) and writes the files. Bytes are gathered into 1 MiB
+// file header included within max_bytes) and writes the files. Bytes are gathered into 256 KiB
 // segments that a writer thread writes and checksums (CRC-32C) while the parsing thread goes
 // on; with one thread the same work happens inline. Each chunk is written under a ".part" name
 // and renamed when complete, so a killed run never leaves a half chunk under a final name.
