@@ -705,6 +705,19 @@ upload_result uploader::run() {
   const auto t0 = clock_type::now();
   I.run_started = t0;
   upload_result result;
+  bool known_complete = false;
+  {
+    std::lock_guard lock(I.mutex);
+    known_complete = I.input_done && I.inbox.empty();
+  }
+  I.pull_inbox(*this);
+  known_complete = known_complete && I.all_done();
+  if (!known_complete) {
+    // While the split writes the first chunk: a token, or an early and clear refusal.
+    const api_result r = I.client.prepare();
+    if (r.verdict == call_verdict::auth_failed) I.halt(upload_status::auth_failed, describe(r));
+    if (r.verdict == call_verdict::config_error) I.halt(upload_status::config_error, describe(r));
+  }
   for (;;) {
     I.pull_inbox(*this);
     if (I.stop.load()) I.halt(upload_status::interrupted, "stopped on request");

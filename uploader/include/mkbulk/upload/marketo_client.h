@@ -69,6 +69,9 @@ class marketo_client {
   [[nodiscard]] api_result create_job(const std::filesystem::path& file, const job_params& p,
                                       std::uint64_t& batch_id);
   [[nodiscard]] api_result get_status(std::uint64_t batch_id, job_status& out);
+  // Gets a token (and so a warm connection) ahead of the first call: bad credentials show at
+  // once, and the first create does not wait for the identity service.
+  [[nodiscard]] api_result prepare() { return ensure_token(); }
   // Downloads the failures or warnings file. HTTP 404 and an empty body both mean "none":
   // success with body empty.
   [[nodiscard]] api_result download(std::uint64_t batch_id, bool failures, std::string& body);
