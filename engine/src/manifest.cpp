@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "mkbulk/engine/json_text.h"
+#include "mkbulk/engine/value_checks.h"
 
 namespace mkbulk::engine {
 namespace {
@@ -28,6 +29,46 @@ void add_str(std::string& out, std::string_view key, std::string_view value) {
 void add_num(std::string& out, std::string_view key, std::uint64_t value) {
   add_key(out, key);
   out += std::to_string(value);
+}
+
+static_assert(VALUE_PROBLEM_COUNT == VALUE_PROBLEM_SLOTS);
+
+// Pre-flight's counts by value_problem: inside reject_counts (", code: n" for each non-zero
+// one), or as a "predicted_warnings" object of its own. Nothing when all are zero.
+bool add_value_counts(std::string& o,
+                      const std::array<std::uint64_t, VALUE_PROBLEM_SLOTS>& counts,
+                      bool inside) {
+  bool any = false;
+  for (std::size_t k = 1; k < VALUE_PROBLEM_SLOTS; ++k) {
+    if (counts[k] == 0) continue;
+    if (inside || any) {
+      o += ", ";
+    } else {
+      o += "\"predicted_warnings\": {";
+    }
+    any = true;
+    add_num(o, to_string(static_cast<value_problem>(k)), counts[k]);
+  }
+  if (any && !inside) o += "}";
+  return any;
+}
+
+// The optional pre-flight counts back (absent keys are zero).
+bool read_value_counts(simdjson::dom::object summary, simdjson::dom::object rc, split_counts& s,
+                       manifest_error& err) {
+  simdjson::dom::object warn;
+  const bool have_warn = !summary["predicted_warnings"].get_object().get(warn);
+  for (std::size_t k = 1; k < VALUE_PROBLEM_SLOTS; ++k) {
+    const std::string_view key = to_string(static_cast<value_problem>(k));
+    std::uint64_t n = 0;
+    if (!rc[key].get_uint64().get(n)) s.value_reject_counts[k] = n;
+    if (have_warn && !warn[key].get_uint64().get(n)) s.predicted_warnings[k] = n;
+  }
+  if (summary["predicted_warnings"].error() == simdjson::SUCCESS && !have_warn) {
+    err.message = "manifest.json: summary.predicted_warnings is not an object";
+    return false;
+  }
+  return true;
 }
 
 std::string hex32(std::uint32_t v) {
@@ -122,7 +163,9 @@ void to_json(const manifest& m, Flush&& flush) {
     if (r) o += ", ";
     add_num(o, to_string(static_cast<reject_reason>(r)), s.reject_counts[r]);
   }
+  add_value_counts(o, s.value_reject_counts, true);
   o += "},\n              ";
+  if (add_value_counts(o, s.predicted_warnings, false)) o += ",\n              ";
   add_num(o, "bare_quotes", s.bare_quotes);
   o += ", ";
   add_num(o, "bytes_in", s.bytes_in);
@@ -310,7 +353,7 @@ bool read_manifest(const std::filesystem::path& dir, manifest& m, manifest_error
     const std::string key(to_string(static_cast<reject_reason>(k)));
     if (!rr.get(rc, key.c_str(), s.reject_counts[k])) return false;
   }
-  return true;
+  return read_value_counts(summary, rc, s, err);
 }
 
 }  // namespace mkbulk::engine

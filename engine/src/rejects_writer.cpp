@@ -58,13 +58,18 @@ bool rejects_writer::open(const std::filesystem::path& path) {
 
 void rejects_writer::add(std::uint64_t line, std::uint64_t offset, reject_reason reason,
                          std::string_view message, std::string_view raw, std::uint64_t total) {
+  add(line, offset, to_string(reason), message, raw, total);
+}
+
+void rejects_writer::add(std::uint64_t line, std::uint64_t offset, std::string_view reason,
+                         std::string_view message, std::string_view raw, std::uint64_t total) {
   if (file_ == nullptr) return;
   line_.clear();
   line_ += std::to_string(line);
   line_ += ',';
   line_ += std::to_string(offset);
   line_ += ',';
-  line_ += to_string(reason);
+  line_ += reason;
   line_ += ',';
   append_minimal_quoted(line_, message, ',');
   line_ += ',';

@@ -28,6 +28,10 @@ class rejects_writer {
   // record that was skipped rather than buffered).
   void add(std::uint64_t line, std::uint64_t offset, reject_reason reason, std::string_view message,
            std::string_view raw, std::uint64_t total);
+  // The same with a reason code from outside reject_reason (pre-flight's value problems,
+  // duplicate_lookup_key).
+  void add(std::uint64_t line, std::uint64_t offset, std::string_view reason,
+           std::string_view message, std::string_view raw, std::uint64_t total);
   [[nodiscard]] bool close();
   [[nodiscard]] const std::string& error() const noexcept { return error_; }
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "preflight_checker.h"
 #include "record_encoder.h"
 #include "split_run.h"
 #include "utf8_text.h"
@@ -220,6 +221,7 @@ split_run::step split_run::accept(std::size_t rs, std::size_t end,
     size = end - rs + 1;
   } else {
     out_.clear();
+    if (checker_) checker_->begin_record();
     for (std::size_t k = 0; k < plan_.columns.size(); ++k) {
       if (k) out_.push_back(out_delim_);
       const field_span& f = spans[plan_.columns[k].source_index];
@@ -231,6 +233,11 @@ split_run::step split_run::accept(std::size_t rs, std::size_t end,
         v = std::string_view(d + f.begin, f.end - f.begin);
       }
       if (opt_.trim) v = trim_blanks(v);
+      if (checker_) {  // pre-flight (split_preflight.cpp)
+        const value_verdict verdict = checker_->check(k, v);
+        if (verdict == value_verdict::reject) return reject_value(rs, end);
+        v = checker_->written(verdict, v);
+      }
       append_minimal_quoted(out_, v, out_delim_);
     }
     out_.push_back('\n');
@@ -243,6 +250,7 @@ split_run::step split_run::accept(std::size_t rs, std::size_t end,
                       std::to_string(max_row_bytes_) + " after the header");
   }
   ++result_.result.counts.rows_in;
+  if (checker_) checker_->commit(result_.result.counts);
   writer_->begin_row(line_, size);
   if (raw && eol == line_end::lf) {
     writer_->append_input(d + rs, size);

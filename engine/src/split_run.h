@@ -17,6 +17,7 @@
 #include "input_window.h"
 #include "mkbulk/engine/scan_kernel.h"
 #include "mkbulk/engine/split.h"
+#include "preflight_checker.h"
 #include "rejects_writer.h"
 
 namespace mkbulk::engine::detail {
@@ -63,6 +64,9 @@ class split_run {
   step reject_raw(std::uint64_t offset, std::string_view raw, std::uint64_t total,
                   reject_reason why, const std::string& message);
   bool check_bytes(std::size_t rs, std::size_t end, std::string& message, reject_reason& why);
+  // split_preflight.cpp
+  void setup_preflight();
+  step reject_value(std::size_t rs, std::size_t end);
   void count_eol(line_end e) noexcept;
   void report_progress(bool force);
 
@@ -86,6 +90,7 @@ class split_run {
   bool fast_copy_ = false;
   std::uint64_t max_row_bytes_ = 0;  // max_bytes minus the header line
 
+  std::unique_ptr<record_checker> checker_;  // pre-flight; null without a schema
   std::unique_ptr<chunk_writer> writer_;
   rejects_writer rejects_;
   bool have_rejects_ = false;

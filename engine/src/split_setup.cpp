@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "mkbulk/engine/scan_dispatch.h"
+#include "preflight_checker.h"
 #include "record_encoder.h"
 #include "split_run.h"
 
@@ -120,6 +121,7 @@ bool split_run::read_header(bool keep_going) {
   n_fields_ = plan_.source_fields;
   lookup_ = plan_.lookup_index;
   fast_copy_ = plan_.identity && out_delim_ == static_cast<char>(delim_) && !opt_.trim;
+  if (opt_.preflight) setup_preflight();
   const std::uint64_t header_bytes = plan_.header_line.size() + 1;
   if (!keep_going && opt_.max_bytes <= header_bytes) {
     return fail(split_status::bad_header, "--max-bytes " + std::to_string(opt_.max_bytes) +

@@ -43,6 +43,9 @@ struct column_mapping {
   friend bool operator==(const column_mapping&, const column_mapping&) = default;
 };
 
+// value_checks.h's VALUE_PROBLEM_COUNT (checked there), without including the schema here.
+inline constexpr std::size_t VALUE_PROBLEM_SLOTS = 8;
+
 struct split_counts {
   std::uint64_t rows_in = 0;
   std::uint64_t rows_chunked = 0;
@@ -51,6 +54,11 @@ struct split_counts {
   std::uint64_t bare_quotes = 0;  // literal quotes inside unquoted fields (kept, counted)
   std::uint64_t bytes_in = 0;
   std::uint64_t bytes_out = 0;
+  // Pre-flight (preflight.h), indexed by value_problem (slot 0, none, stays 0): rows rejected
+  // for a value, and values Marketo would import with a warning (predicted warnings). Written
+  // to the manifest only when not zero: reject_counts gains the value_problem codes.
+  std::array<std::uint64_t, VALUE_PROBLEM_SLOTS> value_reject_counts{};
+  std::array<std::uint64_t, VALUE_PROBLEM_SLOTS> predicted_warnings{};
   friend bool operator==(const split_counts&, const split_counts&) = default;
 };
 

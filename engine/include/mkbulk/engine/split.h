@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -14,6 +15,8 @@
 #include "mkbulk/engine/manifest.h"
 
 namespace mkbulk::engine {
+
+struct preflight_options;  // preflight.h
 
 // The default chunk budget: keeps the whole multipart upload body (boundary lines, part
 // headers, the format/lookupField/listId/partitionName fields) under Marketo's 10,000,000 bytes.
@@ -38,6 +41,8 @@ struct split_options {
   // Where the rejects report goes; empty: out_dir/rejects.csv (no report when out_dir is empty
   // too).
   std::filesystem::path rejects_path;
+  // Pre-flight's typed checks against a lead schema (preflight.h); null: none, and no cost.
+  std::shared_ptr<const preflight_options> preflight;
 };
 
 // Hears of each chunk once its file is complete and closed, in chunk order, on a pipeline

@@ -1,0 +1,52 @@
+// The per-record checker and the column plan: which schema field each output column follows,
+// which column is the lookup, and the value options a run resolves from its input dialect.
+#include "preflight_checker.h"
+
+namespace mkbulk::engine {
+
+value_check_options resolve_value_options(const preflight_options& options,
+                                          char input_delimiter) noexcept {
+  value_check_options v = options.values;
+  v.decimal_comma = options.decimal_comma.value_or(input_delimiter == ';');
+  return v;
+}
+
+preflight_plan plan_preflight(const lead_schema& schema, const std::vector<std::string>& columns,
+                              std::string_view lookup_field) {
+  preflight_plan plan;
+  plan.fields.reserve(columns.size());
+  plan.roles.reserve(columns.size());
+  for (const std::string& c : columns) {
+    const lead_field* f = schema.find(c);
+    plan.fields.push_back(f);
+    plan.roles.push_back(c == lookup_field ? field_role::lookup : field_role::value);
+    if (f == nullptr) plan.unchecked.push_back(c);
+  }
+  return plan;
+}
+
+namespace detail {
+
+record_checker::record_checker(const preflight_options& options,
+                               const std::vector<std::string>& columns,
+                               std::string_view lookup_field, char input_delimiter)
+    : plan_(plan_preflight(options.schema, columns, lookup_field)),
+      values_(resolve_value_options(options, input_delimiter)) {
+  pending_.reserve(columns.size());
+}
+
+value_verdict record_checker::check(std::size_t k, std::string_view in) {
+  const lead_field* f = plan_.fields[k];
+  if (f == nullptr) return value_verdict::keep;
+  const value_verdict v = check_value(*f, in, values_, out_, issue_, plan_.roles[k]);
+  if (v == value_verdict::warn) pending_.push_back(issue_.problem);
+  return v;
+}
+
+void record_checker::commit(split_counts& counts) noexcept {
+  for (const value_problem p : pending_) ++counts.predicted_warnings[static_cast<std::size_t>(p)];
+  pending_.clear();
+}
+
+}  // namespace detail
+}  // namespace mkbulk::engine

@@ -1,0 +1,45 @@
+// Pre-flight inside the split: the per-record checker the pipeline calls once per output value
+// when a schema is set (split_preflight.cpp holds the hooks). It owns the column-to-field plan,
+// the resolved value options and the reused output string; the checks are value_checks.h's.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mkbulk/engine/manifest.h"
+#include "mkbulk/engine/preflight.h"
+#include "mkbulk/engine/value_checks.h"
+
+namespace mkbulk::engine::detail {
+
+class record_checker {
+ public:
+  record_checker(const preflight_options& options, const std::vector<std::string>& columns,
+                 std::string_view lookup_field, char input_delimiter);
+
+  // Starts a record: forgets the warnings of the previous one.
+  void begin_record() noexcept { pending_.clear(); }
+  // Checks output column k's value; on reject, issue() and column() say why. The value to
+  // write is written(verdict, in) (valid until the next check).
+  [[nodiscard]] value_verdict check(std::size_t k, std::string_view in);
+  [[nodiscard]] std::string_view written(value_verdict v, std::string_view in) const noexcept {
+    return value_to_write(v, in, out_);
+  }
+  [[nodiscard]] const value_issue& issue() const noexcept { return issue_; }
+  // The record went to a chunk: its warnings count.
+  void commit(split_counts& counts) noexcept;
+
+  [[nodiscard]] const preflight_plan& plan() const noexcept { return plan_; }
+
+ private:
+  preflight_plan plan_;
+  value_check_options values_;
+  std::string out_;
+  value_issue issue_;
+  std::vector<value_problem> pending_;  // warnings of the current record
+};
+
+}  // namespace mkbulk::engine::detail
