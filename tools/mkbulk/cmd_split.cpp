@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "engine_flags.h"
 #include "exit_codes.h"
+#include "preflight_flags.h"
 #include "split_report.h"
 
 namespace mkbulk::cli {
@@ -29,15 +30,17 @@ constexpr std::string_view VALIDATE_USAGE =
 
 int run(std::span<const std::string_view> args, bool validate) {
   engine::split_options o;
+  preflight_flags pf;
   bool json = false;
   bool have_input = false;
   std::string rejects = validate ? "rejects.csv" : "";
   for (std::size_t i = 0; i < args.size();) {
     const std::string_view a = args[i];
     if (a == "--help" || a == "-h") {
-      std::fprintf(stdout, "%.*s%.*s", static_cast<int>((validate ? VALIDATE_USAGE : SPLIT_USAGE).size()),
+      std::fprintf(stdout, "%.*s%.*s%.*s", static_cast<int>((validate ? VALIDATE_USAGE : SPLIT_USAGE).size()),
                    (validate ? VALIDATE_USAGE : SPLIT_USAGE).data(),
-                   static_cast<int>(engine_flags_help().size()), engine_flags_help().data());
+                   static_cast<int>(engine_flags_help().size()), engine_flags_help().data(),
+                   static_cast<int>(preflight_flags_help().size()), preflight_flags_help().data());
       return EXIT_CLEAN;
     }
     if (a == "--json") {
@@ -59,6 +62,10 @@ int run(std::span<const std::string_view> args, bool validate) {
       i += used;
       continue;
     }
+    if (const std::size_t used = parse_preflight_flag(args, i, pf); used != 0) {
+      i += used;
+      continue;
+    }
     if (a.starts_with("-") && a != "-") throw usage_error("unknown option '" + std::string(a) + "'");
     if (have_input) throw usage_error("one INPUT only; '" + std::string(a) + "' is a second one");
     o.input_path = std::string(a);
@@ -70,6 +77,12 @@ int run(std::span<const std::string_view> args, bool validate) {
   if (!validate) rejects = (o.out_dir / "rejects.csv").string();
   o.rejects_path = validate ? std::filesystem::path(rejects) : std::filesystem::path();
   apply_engine_environment(o);
+  check_preflight_flags(pf);
+  if (pf.remote()) {
+    throw usage_error("--schema remote needs the instance's credentials: use it with mkbulk run, "
+                      "or save describe.json and pass --schema FILE");
+  }
+  const std::string schema_text = apply_schema_file(pf, o);
 
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   progress_bar bar(stderr);
@@ -79,6 +92,13 @@ int run(std::span<const std::string_view> args, bool validate) {
   bar.finish();
   const std::string out_dir = o.out_dir.string();
   const std::string_view command = validate ? "validate" : "split";
+  if (!validate && !schema_text.empty() && r.status == engine::split_status::ok) {
+    std::string err;
+    if (!save_schema(o.out_dir, schema_text, err)) {
+      std::fprintf(stderr, "mkbulk split: %s\n", err.c_str());
+      return EXIT_IO;
+    }
+  }
   print_summary(stderr, command, r, out_dir, rejects);
   if (json) {
     const std::string j = summary_json(r, out_dir, rejects);

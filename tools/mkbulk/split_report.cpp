@@ -2,6 +2,7 @@
 #include "split_report.h"
 
 #include "mkbulk/engine/json_text.h"
+#include "mkbulk/engine/value_checks.h"
 
 namespace mkbulk::cli {
 namespace {
@@ -89,6 +90,21 @@ std::string summary_json(const engine::split_result& r, std::string_view out_dir
     engine::append_json_string(o, engine::to_string(static_cast<engine::reject_reason>(i)));
     o += ':' + std::to_string(c.reject_counts[i]);
   }
+  for (std::size_t i = 1; i < engine::VALUE_PROBLEM_COUNT; ++i) {  // pre-flight's codes
+    if (c.value_reject_counts[i] == 0) continue;
+    o += ',';
+    engine::append_json_string(o, engine::to_string(static_cast<engine::value_problem>(i)));
+    o += ':' + std::to_string(c.value_reject_counts[i]);
+  }
+  o += "},\"predicted_warnings\":{";
+  bool first_warning = true;
+  for (std::size_t i = 1; i < engine::VALUE_PROBLEM_COUNT; ++i) {
+    if (c.predicted_warnings[i] == 0) continue;
+    if (!first_warning) o += ',';
+    first_warning = false;
+    engine::append_json_string(o, engine::to_string(static_cast<engine::value_problem>(i)));
+    o += ':' + std::to_string(c.predicted_warnings[i]);
+  }
   o += "},\"chunks\":" + std::to_string(r.result.chunks.size());
   o += ",\"bytes_in\":" + std::to_string(c.bytes_in);
   o += ",\"bytes_out\":" + std::to_string(c.bytes_out);
@@ -138,10 +154,24 @@ void print_summary(std::FILE* out, std::string_view command, const engine::split
     reasons += ' ';
     reasons += with_commas(c.reject_counts[i]);
   }
+  std::uint64_t warnings = 0;
+  for (std::size_t i = 1; i < engine::VALUE_PROBLEM_COUNT; ++i) {  // pre-flight's codes
+    warnings += c.predicted_warnings[i];
+    if (c.value_reject_counts[i] == 0) continue;
+    if (!reasons.empty()) reasons += ", ";
+    reasons += engine::to_string(static_cast<engine::value_problem>(i));
+    reasons += ' ';
+    reasons += with_commas(c.value_reject_counts[i]);
+  }
   if (!reasons.empty()) {
     line += " (";
     line += reasons;
     line += ")";
+  }
+  if (warnings != 0) {
+    line += "; ";
+    line += with_commas(warnings);
+    line += " values Marketo would warn about";
   }
   if (c.bare_quotes != 0) {
     line += "; ";
