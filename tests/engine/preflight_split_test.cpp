@@ -1,0 +1,272 @@
+// Pre-flight through the split: each field type end to end with the standard schema read from
+// a describe.json file, the value options, rejects and predicted warnings in the accounting and
+// the manifest, and the same output as without a schema when every value is already plain.
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "mkbulk/engine/lead_schema_json.h"
+#include "mkbulk/engine/preflight.h"
+#include "split_test_support.h"
+
+namespace mkbulk::engine {
+namespace {
+
+using testing::chunk_rows;
+using testing::reject_rows;
+using testing::run_on_text;
+using testing::temp_dir;
+
+// The standard schema, written as describe.json and read back as --schema FILE does.
+std::shared_ptr<preflight_options> schema_options(const temp_dir& dir) {
+  const auto file = dir.path() / "describe.json";
+  testing::write_file(file, standard_lead_schema_json());
+  auto p = std::make_shared<preflight_options>();
+  schema_error err;
+  EXPECT_TRUE(read_lead_schema_json(file, p->schema, err)) << err.message;
+  return p;
+}
+
+split_options with_schema(std::shared_ptr<preflight_options> p) {
+  split_options o;
+  o.threads = 1;
+  o.preflight = std::move(p);
+  return o;
+}
+
+void expect_accounting(const testing::split_output& s) {
+  const split_counts& c = s.result.result.counts;
+  EXPECT_EQ(c.rows_in, c.rows_chunked + c.rows_rejected);
+  std::uint64_t sum = 0;
+  for (const auto n : c.reject_counts) sum += n;
+  for (const auto n : c.value_reject_counts) sum += n;
+  EXPECT_EQ(sum, c.rows_rejected);
+}
+
+std::vector<std::vector<std::string>> fields_of(const testing::split_output& s) {
+  std::vector<std::vector<std::string>> out;
+  for (const auto& r : chunk_rows(s)) out.push_back(r.fields);
+  return out;
+}
+
+TEST(preflight_split, numbers_are_normalised_or_rejected_with_marketos_reason) {
+  temp_dir dir;
+  const auto s = run_on_text(dir,
+                             "Email,Annual Revenue,Num Employees\n"
+                             "a@x.com,\"1,234.50\",12\n"
+                             "b@x.com,$99,+0042\n"
+                             "c@x.com,abc,1\n"
+                             "d@x.com,5,2147483648\n"
+                             "e@x.com,1e3,7.00\n"
+                             "f@x.com,,\n"
+                             "g@x.com,5,1.5\n",
+                             with_schema(schema_options(dir)));
+  ASSERT_EQ(s.result.status, split_status::ok) << s.result.message;
+  EXPECT_EQ(fields_of(s), (std::vector<std::vector<std::string>>{
+                              {"a@x.com", "1234.50", "12"},
+                              {"b@x.com", "99", "42"},
+                              {"e@x.com", "1000", "7"},
+                              {"f@x.com", "", ""}}));
+  const auto rj = reject_rows(s);
+  ASSERT_EQ(rj.size(), 3u);
+  EXPECT_EQ(rj[0].line, 4u);
+  EXPECT_EQ(rj[0].reason, "invalid_number");
+  EXPECT_NE(rj[0].message.find("Invalid data type in field Annual Revenue"), std::string::npos);
+  EXPECT_EQ(rj[0].record, "c@x.com,abc,1");
+  EXPECT_EQ(rj[1].reason, "number_out_of_range");
+  EXPECT_EQ(rj[2].line, 8u);
+  EXPECT_EQ(rj[2].reason, "invalid_number");
+  const split_counts& c = s.result.result.counts;
+  EXPECT_EQ(c.value_reject_counts[static_cast<std::size_t>(value_problem::invalid_number)], 2u);
+  EXPECT_EQ(c.value_reject_counts[static_cast<std::size_t>(value_problem::number_out_of_range)],
+            1u);
+  expect_accounting(s);
+}
+
+TEST(preflight_split, semicolon_input_reads_a_decimal_comma_by_default) {
+  temp_dir dir;
+  const std::string text = "Email;Annual Revenue\na@x.com;1.234,5\nb@x.com;7,25\n";
+  auto s = run_on_text(dir, text, with_schema(schema_options(dir)));
+  ASSERT_EQ(s.result.status, split_status::ok) << s.result.message;
+  EXPECT_EQ(fields_of(s), (std::vector<std::vector<std::string>>{{"a@x.com", "1234.5"},
+                                                                 {"b@x.com", "7.25"}}));
+  // --no-decimal-comma: "7,25" is then 725 (a thousands separator in the wrong place is not a
+  // number) and "1.234,5" is not a number.
+  auto p = schema_options(dir);
+  p->decimal_comma = false;
+  s = run_on_text(dir, text, with_schema(p), "out2");
+  EXPECT_EQ(s.result.result.counts.rows_chunked + s.result.result.counts.rows_rejected, 2u);
+  EXPECT_GE(s.result.result.counts.value_reject_counts[static_cast<std::size_t>(
+                value_problem::invalid_number)],
+            1u);
+  expect_accounting(s);
+}
+
+TEST(preflight_split, booleans_become_true_or_false) {
+  temp_dir dir;
+  const auto s = run_on_text(dir,
+                             "Email,Unsubscribed,Do Not Call\n"
+                             "a@x.com,Y,no\nb@x.com,TRUE,0\nc@x.com,maybe,1\nd@x.com, yes ,\n",
+                             with_schema(schema_options(dir)));
+  ASSERT_EQ(s.result.status, split_status::ok) << s.result.message;
+  EXPECT_EQ(fields_of(s), (std::vector<std::vector<std::string>>{
+                              {"a@x.com", "true", "false"},
+                              {"b@x.com", "true", "false"},
+                              {"d@x.com", "true", ""}}));
+  const auto rj = reject_rows(s);
+  ASSERT_EQ(rj.size(), 1u);
+  EXPECT_EQ(rj[0].reason, "invalid_boolean");
+  EXPECT_EQ(rj[0].line, 4u);
+  expect_accounting(s);
+}
+
+TEST(preflight_split, dates_follow_the_date_order_or_are_rejected_as_ambiguous) {
+  temp_dir dir;
+  const std::string text =
+      "Email,Date of Birth,Acquisition Date\n"
+      "a@x.com,03/04/2024,2024-01-02 10:30:00\n"
+      "b@x.com,25.12.2023,\n"
+      "c@x.com,2023-02-29,\n"
+      "d@x.com,04/25/2024,01/02/2024 3:04 PM\n";
+  auto s = run_on_text(dir, text, with_schema(schema_options(dir)));
+  ASSERT_EQ(s.result.status, split_status::ok) << s.result.message;
+  EXPECT_EQ(fields_of(s), (std::vector<std::vector<std::string>>{
+                              {"b@x.com", "2023-12-25", ""}}));
+  auto rj = reject_rows(s);
+  ASSERT_EQ(rj.size(), 3u);
+  EXPECT_EQ(rj[0].reason, "ambiguous_date");
+  EXPECT_NE(rj[0].message.find("--date-order"), std::string::npos);
+  EXPECT_EQ(rj[1].reason, "invalid_date");
+  EXPECT_EQ(rj[2].reason, "ambiguous_date");  // the datetime's 01/02
+  expect_accounting(s);
+
+  auto p = schema_options(dir);
+  p->values.order = date_order::dmy;
+  s = run_on_text(dir, text, with_schema(p), "dmy");
+  const auto rows = fields_of(s);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"a@x.com", "2024-04-03", "2024-01-02T10:30:00"}));
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"b@x.com", "2023-12-25", ""}));
+  rj = reject_rows(s);
+  ASSERT_EQ(rj.size(), 2u);  // 2023-02-29, and 04/25/2024 read day-first
+  EXPECT_EQ(rj[0].reason, "invalid_date");
+  EXPECT_EQ(rj[1].reason, "invalid_date");
+  expect_accounting(s);
+}
+
+TEST(preflight_split, lookup_email_is_trimmed_and_malformed_ones_are_rejected) {
+  temp_dir dir;
+  const auto s = run_on_text(dir, "Email,First Name\n  Ann@X.com ,Ann\nnot-an-email,Bob\n",
+                             with_schema(schema_options(dir)));
+  ASSERT_EQ(s.result.status, split_status::ok) << s.result.message;
+  EXPECT_EQ(fields_of(s), (std::vector<std::vector<std::string>>{{"Ann@X.com", "Ann"}}));
+  const auto rj = reject_rows(s);
+  ASSERT_EQ(rj.size(), 1u);
+  EXPECT_EQ(rj[0].reason, "invalid_email");
+  expect_accounting(s);
+}
+
+TEST(preflight_split, a_malformed_email_outside_the_lookup_is_a_predicted_warning) {
+  temp_dir dir;
+  split_options o = with_schema(schema_options(dir));
+  o.lookup_field = "externalCompanyId";
+  const auto s = run_on_text(dir, "External Company Id,Email\nC1,bad@\nC2,ok@x.com\n", o);
+  ASSERT_EQ(s.result.status, split_status::ok) << s.result.message;
+  EXPECT_EQ(s.result.result.counts.rows_chunked, 2u);
+  EXPECT_EQ(s.result.result.counts.rows_rejected, 0u);
+  EXPECT_EQ(s.result.result.counts
+                .predicted_warnings[static_cast<std::size_t>(value_problem::invalid_email)],
+            1u);
+  // The warning count goes through the manifest and back.
+  manifest m;
+  manifest_error err;
+  ASSERT_TRUE(read_manifest(dir.path() / "out", m, err)) << err.message;
+  EXPECT_EQ(m.counts, s.result.result.counts);
+}
+
+TEST(preflight_split, long_values_are_rejected_or_truncated_with_a_warning) {
+  temp_dir dir;
+  const std::string long_id(101, 'k');
+  const std::string text = "Email,External Company Id\na@x.com," + long_id + "\nb@x.com,short\n";
+  auto s = run_on_text(dir, text, with_schema(schema_options(dir)));
+  ASSERT_EQ(s.result.status, split_status::ok) << s.result.message;
+  auto rj = reject_rows(s);
+  ASSERT_EQ(rj.size(), 1u);
+  EXPECT_EQ(rj[0].reason, "value_too_long");
+  expect_accounting(s);
+
+  auto p = schema_options(dir);
+  p->values.on_long = long_value_policy::truncate;
+  s = run_on_text(dir, text, with_schema(p), "truncate");
+  EXPECT_EQ(fields_of(s), (std::vector<std::vector<std::string>>{
+                              {"a@x.com", std::string(100, 'k')}, {"b@x.com", "short"}}));
+  EXPECT_EQ(s.result.result.counts
+                .predicted_warnings[static_cast<std::size_t>(value_problem::value_too_long)],
+            1u);
+  manifest m;
+  manifest_error err;
+  ASSERT_TRUE(read_manifest(dir.path() / "truncate", m, err)) << err.message;
+  EXPECT_EQ(m.counts, s.result.result.counts);
+}
+
+TEST(preflight_split, quoted_and_multiline_records_are_checked_too) {
+  temp_dir dir;
+  const auto s = run_on_text(dir,
+                             "Email,Comments,Num Employees\n"
+                             "a@x.com,\"two\nlines\",\"1,000\"\n"
+                             "b@x.com,\"say \"\"hi\"\"\",lots\n",
+                             with_schema(schema_options(dir)));
+  ASSERT_EQ(s.result.status, split_status::ok) << s.result.message;
+  EXPECT_EQ(fields_of(s), (std::vector<std::vector<std::string>>{
+                              {"a@x.com", "two\nlines", "1000"}}));
+  const auto rj = reject_rows(s);
+  ASSERT_EQ(rj.size(), 1u);
+  EXPECT_EQ(rj[0].line, 4u);
+  EXPECT_EQ(rj[0].reason, "invalid_number");
+  expect_accounting(s);
+}
+
+TEST(preflight_split, columns_the_schema_does_not_know_are_left_unchecked) {
+  temp_dir dir;
+  split_options o = with_schema(schema_options(dir));
+  o.map.emplace_back("Score X", "customScore");
+  const auto s = run_on_text(dir, "Email,Score X\na@x.com,not a number\n", o);
+  ASSERT_EQ(s.result.status, split_status::ok) << s.result.message;
+  EXPECT_EQ(fields_of(s), (std::vector<std::vector<std::string>>{{"a@x.com", "not a number"}}));
+  const preflight_plan plan =
+      plan_preflight(o.preflight->schema, {"email", "customScore"}, "email");
+  EXPECT_EQ(plan.unchecked, (std::vector<std::string>{"customScore"}));
+  EXPECT_EQ(plan.roles[0], field_role::lookup);
+}
+
+// A clean export needs no rewriting: with or without a schema the chunks are the same bytes,
+// for every read block size.
+TEST(preflight_split, plain_values_give_the_same_chunks_as_without_a_schema) {
+  temp_dir dir;
+  std::string text = "Email,First Name,Annual Revenue,Num Employees,Unsubscribed,Date of Birth\n";
+  for (int i = 0; i < 3000; ++i) {
+    text += "user" + std::to_string(i) + "@example.com,Name" + std::to_string(i) + "," +
+            std::to_string(i * 3) + "." + std::to_string(i % 10) + "," + std::to_string(i) +
+            "," + (i % 2 ? "true" : "false") + ",2020-0" + std::to_string(1 + i % 9) + "-1" +
+            std::to_string(i % 10) + "\n";
+  }
+  split_options plain;
+  plain.threads = 1;
+  plain.max_bytes = 20000;
+  const auto base = run_on_text(dir, text, plain, "plain");
+  ASSERT_EQ(base.result.status, split_status::ok);
+  const auto p = schema_options(dir);
+  for (const std::size_t block : {std::size_t{4096}, std::size_t{65536}, std::size_t{0}}) {
+    split_options o = with_schema(p);
+    o.max_bytes = 20000;
+    o.block_bytes = block;
+    const auto s = run_on_text(dir, text, o, "schema" + std::to_string(block));
+    ASSERT_EQ(s.result.status, split_status::ok) << s.result.message;
+    EXPECT_EQ(s.chunk_texts, base.chunk_texts) << "block " << block;
+    EXPECT_EQ(s.result.result.chunks, base.result.result.chunks) << "block " << block;
+    EXPECT_EQ(s.result.result.counts.rows_chunked, 3000u);
+  }
+}
+
+}  // namespace
+}  // namespace mkbulk::engine
