@@ -33,6 +33,7 @@ chunk_writer::chunk_writer(chunk_writer_options options)
 
 chunk_writer::~chunk_writer() {
   if (thread_.joinable()) abandon();
+  remove_spill();
 }
 
 void chunk_writer::begin_row(std::uint64_t line, std::size_t size) {
@@ -199,10 +200,55 @@ void chunk_writer::handle(message& m) {
       m.info.crc32c = crc_;
       done_.push_back(std::move(m.info));
       if (opt_.sink != nullptr) opt_.sink->on_chunk(done_.back());
+      keep_or_spill(done_.back());
       return;
     }
     case op::stop:
       return;
+  }
+}
+
+void chunk_writer::keep_or_spill(chunk_info& c) {
+  const std::uint64_t n = c.line_runs.size();
+  if (runs_kept_ + n <= opt_.runs_kept) {
+    runs_kept_ += n;
+    return;
+  }
+  if (spill_file_ == nullptr) {
+    if (failed_.load()) return;
+    spill_.path = opt_.out_dir / "manifest.runs.part";
+    spill_file_ = std::fopen(spill_.path.c_str(), "wb");
+    if (spill_file_ == nullptr) {
+      error_ = "cannot create " + spill_.path.string() + ": " + std::strerror(errno);
+      failed_.store(true);
+      return;
+    }
+  }
+  std::uint64_t pair[2];
+  for (const line_run& r : c.line_runs) {
+    pair[0] = r.first;
+    pair[1] = r.count;
+    if (std::fwrite(pair, sizeof pair, 1, spill_file_) != 1) {
+      if (!failed_.load()) {
+        error_ = "cannot write " + spill_.path.string() + ": " + std::strerror(errno);
+        failed_.store(true);
+      }
+      return;
+    }
+  }
+  spill_.counts.resize(done_.size(), 0);
+  spill_.counts[done_.size() - 1] = n;
+  c.line_runs = std::vector<line_run>{};  // released: the manifest reads them back
+}
+
+void chunk_writer::remove_spill() noexcept {
+  if (spill_file_ != nullptr) {
+    std::fclose(spill_file_);
+    spill_file_ = nullptr;
+  }
+  if (!spill_.path.empty()) {
+    std::error_code ec;
+    std::filesystem::remove(spill_.path, ec);
   }
 }
 
@@ -212,6 +258,14 @@ bool chunk_writer::finish(std::vector<chunk_info>& chunks, std::string& error) {
     post(message{op::stop, 0, {}});
     thread_.join();
   }
+  if (spill_file_ != nullptr) {
+    if (std::fclose(spill_file_) != 0 && !failed_.load()) {
+      error_ = "cannot write " + spill_.path.string();
+      failed_.store(true);
+    }
+    spill_file_ = nullptr;
+  }
+  spill_.counts.resize(done_.size(), 0);
   chunks = std::move(done_);
   done_.clear();
   error = error_;
@@ -236,6 +290,7 @@ void chunk_writer::abandon() {
     std::error_code ec;
     std::filesystem::remove(part_path_, ec);
   }
+  remove_spill();
 }
 
 }  // namespace mkbulk::engine::detail

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdio>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -16,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "manifest_spill.h"
 #include "mkbulk/engine/manifest.h"
 #include "mkbulk/engine/split.h"
 
@@ -29,6 +31,9 @@ struct chunk_writer_options {
   bool threaded = true;
   bool fsync_chunks = false;
   chunk_sink* sink = nullptr;
+  // Line runs kept in the finished chunks' chunk_info; past this many, each further chunk's
+  // runs go to out_dir/manifest.runs.part once the sink has seen them (flat memory).
+  std::uint64_t runs_kept = std::uint64_t{1} << 16;
 };
 
 class chunk_writer {
@@ -68,6 +73,10 @@ class chunk_writer {
   [[nodiscard]] bool finish(std::vector<chunk_info>& chunks, std::string& error);
   // Stops without finishing: the open chunk's .part file is removed.
   void abandon();
+  // After finish(): the chunks whose line runs were spilled, for write_manifest_spilled.
+  [[nodiscard]] const spilled_line_runs& spill() const noexcept { return spill_; }
+  // Removes the spill file (after the manifest is written, or on failure).
+  void remove_spill() noexcept;
   [[nodiscard]] bool failed() const noexcept { return failed_.load(std::memory_order_relaxed); }
   [[nodiscard]] std::uint64_t rows() const noexcept { return rows_total_; }
 
@@ -90,6 +99,7 @@ class chunk_writer {
   void run_writer();
   void handle(message& m);
   std::size_t take_free_segment();
+  void keep_or_spill(chunk_info& c);
 
   chunk_writer_options opt_;
   bool dry_;
@@ -118,6 +128,9 @@ class chunk_writer {
   std::uint32_t crc_ = 0;
   std::uint64_t written_ = 0;
   std::vector<chunk_info> done_;
+  std::uint64_t runs_kept_ = 0;
+  std::FILE* spill_file_ = nullptr;
+  spilled_line_runs spill_;
   std::string error_;
 };
 

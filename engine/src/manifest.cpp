@@ -9,6 +9,7 @@
 #include <string>
 #include <system_error>
 
+#include "manifest_spill.h"
 #include "mkbulk/engine/json_text.h"
 #include "mkbulk/engine/value_checks.h"
 
@@ -78,9 +79,10 @@ std::string hex32(std::uint32_t v) {
 }
 
 // Writes the manifest's JSON through flush, in pieces of about 64 KiB: the chunk list can be
-// megabytes (line runs), and memory must not grow with it twice.
-template <class Flush>
-void to_json(const manifest& m, Flush&& flush) {
+// megabytes (line runs), and memory must not grow with it twice. runs_of(i) gives chunk i's
+// line runs (from its chunk_info, or read back from a spill file).
+template <class Runs, class Flush>
+void to_json(const manifest& m, Runs&& runs_of, Flush&& flush) {
   std::string o;
   o.reserve(1 << 17);
   o += "{\n  ";
@@ -140,10 +142,14 @@ void to_json(const manifest& m, Flush&& flush) {
     o += ", ";
     add_num(o, "last_line", c.last_line);
     o += ",\n     \"line_runs\": [";
-    for (std::size_t k = 0; k < c.line_runs.size(); ++k) {
+    const std::vector<line_run>& runs = runs_of(i);
+    for (std::size_t k = 0; k < runs.size(); ++k) {
       if (k) o += ", ";
-      o += '[' + std::to_string(c.line_runs[k].first) + ", " +
-           std::to_string(c.line_runs[k].count) + ']';
+      o += '[' + std::to_string(runs[k].first) + ", " + std::to_string(runs[k].count) + ']';
+      if (o.size() >= (1 << 16)) {
+        flush(o);
+        o.clear();
+      }
     }
     o += "]}";
     if (o.size() >= (1 << 16)) {
@@ -254,7 +260,10 @@ std::uint64_t chunk_info::source_line_of_row(std::uint64_t k) const noexcept {
   return 0;
 }
 
-bool write_manifest(const std::filesystem::path& dir, const manifest& m, manifest_error& err) {
+namespace {
+template <class Runs>
+bool write_manifest_with(const std::filesystem::path& dir, const manifest& m, Runs&& runs_of,
+                         manifest_error& err) {
   const std::filesystem::path final_path = dir / "manifest.json";
   const std::filesystem::path tmp_path = dir / "manifest.json.tmp";
   std::FILE* f = std::fopen(tmp_path.c_str(), "wb");
@@ -263,13 +272,14 @@ bool write_manifest(const std::filesystem::path& dir, const manifest& m, manifes
     return false;
   }
   bool written = true;
-  to_json(m, [&](const std::string& piece) {
+  to_json(m, runs_of, [&](const std::string& piece) {
     written = written && std::fwrite(piece.data(), 1, piece.size(), f) == piece.size();
   });
   const bool closed = std::fclose(f) == 0;
-  if (!written || !closed) {
-    err.message = "cannot write " + tmp_path.string();
-    std::filesystem::remove(tmp_path);
+  if (!err.message.empty() || !written || !closed) {
+    if (err.message.empty()) err.message = "cannot write " + tmp_path.string();
+    std::error_code ec;
+    std::filesystem::remove(tmp_path, ec);
     return false;
   }
   std::error_code ec;
@@ -279,6 +289,42 @@ bool write_manifest(const std::filesystem::path& dir, const manifest& m, manifes
     return false;
   }
   return true;
+}
+}  // namespace
+
+bool write_manifest(const std::filesystem::path& dir, const manifest& m, manifest_error& err) {
+  err.message.clear();
+  return write_manifest_with(
+      dir, m, [&m](std::size_t i) -> const std::vector<line_run>& { return m.chunks[i].line_runs; },
+      err);
+}
+
+bool detail::write_manifest_spilled(const std::filesystem::path& dir, const manifest& m,
+                                    const spilled_line_runs& spill, manifest_error& err) {
+  err.message.clear();
+  if (spill.path.empty()) return write_manifest(dir, m, err);
+  std::FILE* in = std::fopen(spill.path.c_str(), "rb");
+  if (in == nullptr) {
+    err.message = "cannot read " + spill.path.string();
+    return false;
+  }
+  std::vector<line_run> scratch;
+  std::vector<std::uint64_t> raw;
+  const auto runs_of = [&](std::size_t i) -> const std::vector<line_run>& {
+    const std::uint64_t n = i < spill.counts.size() ? spill.counts[i] : 0;
+    if (n == 0) return m.chunks[i].line_runs;
+    scratch.clear();
+    raw.resize(static_cast<std::size_t>(2 * n));
+    if (std::fread(raw.data(), sizeof(std::uint64_t), raw.size(), in) != raw.size()) {
+      if (err.message.empty()) err.message = "cannot read " + spill.path.string() + ": short file";
+      return scratch;
+    }
+    for (std::size_t k = 0; k < raw.size(); k += 2) scratch.push_back(line_run{raw[k], raw[k + 1]});
+    return scratch;
+  };
+  const bool ok = write_manifest_with(dir, m, runs_of, err);
+  std::fclose(in);
+  return ok;
 }
 
 bool read_manifest(const std::filesystem::path& dir, manifest& m, manifest_error& err) {

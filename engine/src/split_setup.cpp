@@ -231,7 +231,10 @@ split_result split_run::run() {
   fill_manifest();
   if (!opt_.out_dir.empty()) {
     manifest_error me;
-    if (!write_manifest(opt_.out_dir, result_.result, me)) fail(split_status::io_error, me.message);
+    if (!write_manifest_spilled(opt_.out_dir, result_.result, writer_->spill(), me)) {
+      fail(split_status::io_error, me.message);
+    }
+    writer_->remove_spill();
   }
   return finish();
 }
