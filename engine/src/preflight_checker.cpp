@@ -33,11 +33,20 @@ record_checker::record_checker(const preflight_options& options,
     : plan_(plan_preflight(options.schema, columns, lookup_field)),
       values_(resolve_value_options(options, input_delimiter)) {
   pending_.reserve(columns.size());
+  for (const lead_field* f : plan_.fields) {
+    const bool s = f != nullptr &&
+                   (f->type == field_type::string || f->type == field_type::text ||
+                    f->type == field_type::phone || f->type == field_type::url);
+    string_like_.push_back(s ? 1 : 0);
+  }
 }
 
 value_verdict record_checker::check(std::size_t k, std::string_view in) {
   const lead_field* f = plan_.fields[k];
   if (f == nullptr) return value_verdict::keep;
+  // Most values are strings that fit (no more bytes than the field's length, so no more code
+  // points either): check_value's answer is keep, without the call.
+  if (string_like_[k] && (f->length == 0 || in.size() <= f->length)) return value_verdict::keep;
   const value_verdict v = check_value(*f, in, values_, out_, issue_, plan_.roles[k]);
   if (v == value_verdict::warn) pending_.push_back(issue_.problem);
   return v;

@@ -40,6 +40,7 @@ class record_checker {
   std::string out_;
   value_issue issue_;
   std::vector<value_problem> pending_;  // warnings of the current record
+  std::vector<std::uint8_t> string_like_;  // per column: string, text, phone or url
 };
 
 }  // namespace mkbulk::engine::detail

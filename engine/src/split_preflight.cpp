@@ -1,7 +1,15 @@
 // The split's pre-flight hooks (issue 5): setting up the record checker once the header is
 // mapped, and rejecting a record for a value. The check itself runs in split_run::accept (one
 // call per output value, only when a schema is set); the checks are value_checks.cpp's.
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include <bit>
+#include <cstring>
+
 #include "preflight_checker.h"
+#include "record_encoder.h"
 #include "split_run.h"
 
 namespace mkbulk::engine::detail {
@@ -12,8 +20,85 @@ void split_run::setup_preflight() {
   for (const column_mapping& c : plan_.columns) columns.push_back(c.field);
   checker_ = std::make_unique<record_checker>(*opt_.preflight, columns, opt_.lookup_field,
                                               static_cast<char>(delim_));
-  // Every record goes through accept(), field by field: a value may be rewritten.
-  fast_copy_ = false;
+  // The raw-copy path stays: accept() copies a record's bytes when check_raw() keeps every
+  // value, and re-encodes it only when one is rewritten.
+}
+
+void split_run::record_spans(std::size_t rs, std::size_t end) {
+  // The fields of a record that is plain RFC 4180 (no quotes at all, or quoted_record() found
+  // every quoted field opening at a field start and closing right before a delimiter or the
+  // end). Fields are short: instead of a memchr call per field, compare 16 bytes at a time with
+  // the delimiter and the quote and walk those bits (SSE2, the x86-64 baseline). Bytes past the
+  // window's end are never loaded.
+  const auto* d = reinterpret_cast<const char*>(win_.data());
+  const char delim = static_cast<char>(delim_);
+  spans_.clear();
+  std::size_t b = rs;         // start of the current field (its opening quote, if quoted)
+  bool in_quote = false;
+  bool closed = false;        // a quoted field just closed: the next delimiter only ends it
+  std::size_t skip = NO_POS;  // the second quote of a "" pair
+  const auto special = [&](std::size_t x) {
+    if (d[x] == delim) {
+      if (in_quote) return;
+      if (!closed) spans_.push_back(field_span{b, x, false});
+      closed = false;
+      b = x + 1;
+      return;
+    }
+    if (x == skip) return;
+    if (!in_quote) {  // an opening quote (at b)
+      in_quote = true;
+      return;
+    }
+    if (x + 1 < end && d[x + 1] == '"') {
+      skip = x + 1;
+      return;
+    }
+    spans_.push_back(field_span{b + 1, x, true});
+    in_quote = false;
+    closed = true;
+  };
+  std::size_t pos = rs;
+#if defined(__SSE2__)
+  const __m128i dv = _mm_set1_epi8(delim);
+  const __m128i qv = _mm_set1_epi8('"');
+  const std::size_t size = win_.size();
+  for (; pos < end && pos + 16 <= size; pos += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + pos));
+    auto m = static_cast<std::uint32_t>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, dv), _mm_cmpeq_epi8(v, qv))));
+    if (end - pos < 16) m &= (std::uint32_t{1} << (end - pos)) - 1;
+    while (m != 0) {
+      special(pos + static_cast<std::size_t>(std::countr_zero(m)));
+      m &= m - 1;
+    }
+  }
+#endif
+  for (; pos < end; ++pos) {
+    if (d[pos] == delim || d[pos] == '"') special(pos);
+  }
+  if (!closed) spans_.push_back(field_span{b, end, false});
+}
+
+value_verdict split_run::check_raw(std::span<const field_span> spans) {
+  // Raw records keep every column in source order (fast_copy_: identity plan, no --trim).
+  const auto* d = reinterpret_cast<const char*>(win_.data());
+  checker_->begin_record();
+  value_verdict worst = value_verdict::keep;
+  for (std::size_t k = 0; k < spans.size(); ++k) {
+    const field_span& f = spans[k];
+    std::string_view v;
+    if (f.quoted) {
+      field_value(win_.data(), f, value_);
+      v = value_;
+    } else {
+      v = std::string_view(d + f.begin, f.end - f.begin);
+    }
+    const value_verdict verdict = checker_->check(k, v);
+    if (verdict == value_verdict::reject) return verdict;
+    if (verdict != value_verdict::keep) worst = value_verdict::rewritten;
+  }
+  return worst;
 }
 
 split_run::step split_run::reject_value(std::size_t rs, std::size_t end) {

@@ -98,6 +98,9 @@ split_run::step split_run::fast_record(std::size_t rs, std::size_t p, line_end e
     st = reject(rs, p, reject_reason::empty_lookup_field,
                 "the lookup field '" + opt_.lookup_field + "' (column " +
                     std::to_string(lookup_ + 1) + ") is empty");
+  } else if (fast_copy_ && checker_) {  // pre-flight: raw copy unless a value changes
+    record_spans(rs, p);
+    st = accept(rs, p, spans_, true, eol);
   } else if (fast_copy_) {
     const std::size_t size = p - rs + 1;
     if (size > max_row_bytes_) {
@@ -202,6 +205,9 @@ split_run::step split_run::quoted_record(std::size_t rs, std::size_t p, line_end
     st = reject(rs, p, reject_reason::empty_lookup_field,
                 "the lookup field '" + opt_.lookup_field + "' (column " +
                     std::to_string(lookup_ + 1) + ") is empty");
+  } else if (checker_) {  // pre-flight: the fields of this well-formed record
+    record_spans(rs, p);
+    st = accept(rs, p, spans_, true, eol);
   } else {
     st = accept(rs, p, {}, true, eol);
   }
@@ -217,6 +223,11 @@ split_run::step split_run::accept(std::size_t rs, std::size_t end,
                                   std::span<const field_span> spans, bool raw, line_end eol) {
   const auto* d = reinterpret_cast<const char*>(win_.data());
   std::size_t size = 0;
+  if (raw && checker_) {  // pre-flight: stays raw only when every value is kept as it is
+    const value_verdict v = check_raw(spans);
+    if (v == value_verdict::reject) return reject_value(rs, end);
+    raw = v == value_verdict::keep;
+  }
   if (raw) {
     size = end - rs + 1;
   } else {

@@ -67,6 +67,8 @@ class split_run {
   // split_preflight.cpp
   void setup_preflight();
   step reject_value(std::size_t rs, std::size_t end);
+  void record_spans(std::size_t rs, std::size_t end);
+  value_verdict check_raw(std::span<const field_span> spans);
   void count_eol(line_end e) noexcept;
   void report_progress(bool force);
 
