@@ -9,7 +9,9 @@
 #
 #   bench/split_side_by_side.sh [BUILD_DIR]     (default: build/release, else the first build/*
 #                                                with both programs)
-#   env: RUNS (default 5), WORK (default /tmp/mkbulk-side-by-side), SIZE (default 1G)
+#   env: RUNS (default 5), WORK (default /tmp/mkbulk-side-by-side), SIZE (default 1G),
+#        BASE_BUILD (optional: a second build dir whose mkbulk runs in the same hyperfine run as
+#        "mkbulk split (base)", for before/after figures in the same conditions)
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,6 +37,12 @@ if [[ ! -s "$input" ]]; then
     --out "$input.tmp"
   mv "$input.tmp" "$input"
 fi
+base_cmd=()
+if [[ -n "${BASE_BUILD:-}" ]]; then
+  base_mkbulk="$BASE_BUILD/tools/mkbulk/mkbulk"
+  [[ -x "$base_mkbulk" ]] || { echo "no mkbulk in BASE_BUILD '$BASE_BUILD'" >&2; exit 2; }
+  base_cmd=(-n "mkbulk split (base)" "'$base_mkbulk' split '$input' --out-dir '$work/out/base'")
+fi
 bytes=$(stat -c %s "$input")
 # Into the page cache (twice: the second read checks it stayed there).
 cat "$input" > /dev/null
@@ -48,7 +56,8 @@ hyperfine --runs "$runs" --warmup 1 -i --export-json "$json" \
   -n "cat > file" "cat '$input' > '$work/out/cat.csv'" \
   -n "cp" "cp '$input' '$work/out/cp.csv'" \
   -n "split -C 10000000" "split -C 10000000 '$input' '$work/out/x'" \
-  -n "mkbulk split" "'$mkbulk' split '$input' --out-dir '$work/out/mk'" >&2
+  -n "mkbulk split" "'$mkbulk' split '$input' --out-dir '$work/out/mk'" \
+  "${base_cmd[@]}" >&2
 
 python3 - "$json" "$bytes" <<'PY'
 import json, sys
@@ -60,8 +69,12 @@ print(f"{'command':<22}{'median s':>10}{'GB/s':>8}{'x split -C time':>18}")
 for name, r in res.items():
     m = r["median"]
     print(f"{name:<22}{m:>10.3f}{size / m / 1e9:>8.2f}{m / base:>18.2f}")
-mk = res["mkbulk split"]["median"]
-print(f"mkbulk split throughput relative to split -C: {base / mk:.2f} (>= 1.00 means at least as fast)")
+for name in ("mkbulk split", "mkbulk split (base)"):
+    if name in res:
+        mk = res[name]["median"]
+        r = res[name]
+        print(f"{name} throughput relative to split -C: {base / mk:.2f} (>= 1.00 means at least "
+              f"as fast); CPU per run: {r['user']:.2f} s user, {r['system']:.2f} s sys")
 PY
 
 echo "peak RSS of mkbulk split:"

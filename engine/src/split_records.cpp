@@ -5,6 +5,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 #include "preflight_checker.h"
@@ -137,8 +138,8 @@ split_run::step split_run::fast_record(std::size_t rs, std::size_t p, line_end e
 // (each quoted field opens at a field start, "" inside, closes before a delimiter or the line
 // end), holds no line end inside quotes and is minimally quoted already, the kernel's
 // delimiter count is right and its bytes can be copied as they are. Checking that walks the
-// quotes with memchr instead of every byte; anything else goes to the careful parser, which
-// gives the same answer for the records this path takes.
+// quotes (the kernel's quote bits, else memchr) instead of every byte; anything else goes to
+// the careful parser, which gives the same answer for the records this path takes.
 split_run::step split_run::quoted_record(std::size_t rs, std::size_t p, line_end eol,
                                          std::size_t nd, std::size_t lk_b, std::size_t lk_e,
                                          bool has_special, bool inner_eol,
@@ -147,19 +148,35 @@ split_run::step split_run::quoted_record(std::size_t rs, std::size_t p, line_end
   const auto careful = [&] { return careful_record_at(rs, resume); };
   if (!fast_copy_ || (inner_eol && nd + 1 != n_fields_)) return careful();
   const char delim = static_cast<char>(delim_);
+  // The next '"' in [from, p): from the kernel's quote bits when they cover the record (the
+  // caller sets quote_masks_ then), else memchr.
+  const auto next_quote = [&](std::size_t from) -> std::size_t {
+    if (from >= p) return NO_POS;
+    if (quote_masks_ == nullptr) {
+      const auto* q = static_cast<const char*>(std::memchr(d + from, '"', p - from));
+      return q == nullptr ? NO_POS : static_cast<std::size_t>(q - d);
+    }
+    std::size_t bi = (from - quote_base_) >> 6;
+    const std::size_t last = (p - 1 - quote_base_) >> 6;
+    std::uint64_t bits = quote_masks_[bi].quote & (~std::uint64_t{0} << ((from - quote_base_) & 63));
+    while (bits == 0) {
+      if (bi == last) return NO_POS;
+      bits = quote_masks_[++bi].quote;
+    }
+    const std::size_t at = quote_base_ + (bi << 6) + static_cast<std::size_t>(std::countr_zero(bits));
+    return at < p ? at : NO_POS;
+  };
   std::size_t x = rs;
   while (x < p) {
-    const auto* q = static_cast<const char*>(std::memchr(d + x, '"', p - x));
-    if (q == nullptr) break;
-    const auto open = static_cast<std::size_t>(q - d);
+    const std::size_t open = next_quote(x);
+    if (open == NO_POS) break;
     if (open != rs && d[open - 1] != delim) return careful();  // a bare quote
     std::size_t y = open + 1;
     bool escaped = false;
     std::size_t close = NO_POS;
     while (y < p) {
-      const auto* c = static_cast<const char*>(std::memchr(d + y, '"', p - y));
-      if (c == nullptr) break;
-      const auto at = static_cast<std::size_t>(c - d);
+      const std::size_t at = next_quote(y);
+      if (at == NO_POS) break;
       if (at + 1 < p && d[at + 1] == '"') {
         escaped = true;
         y = at + 2;

@@ -108,6 +108,10 @@ class split_run {
   bool too_many_ = false;
 
   std::vector<block_masks> masks_;
+  // While scan_fast hands a record that lies wholly in its current kernel window to
+  // quoted_record: that window's masks and the window position of its first block.
+  const block_masks* quote_masks_ = nullptr;
+  std::size_t quote_base_ = 0;
   std::vector<std::size_t> delims_;
   std::vector<field_span> spans_;
   careful_record rec_;
