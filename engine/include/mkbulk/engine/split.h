@@ -73,6 +73,8 @@ struct split_result {
   split_status status = split_status::ok;
   std::string message;  // for people: what happened, where, what to do next
   manifest result;      // what was written (complete when status == ok)
+                        // except line_runs of chunks spilled past 65,536 runs: empty here,
+                        // in manifest.json and chunk_sink::on_chunk (engine/README.md)
   double seconds = 0;
   std::string kernel;   // the scan kernel used ("avx2", ...)
 };
