@@ -38,6 +38,13 @@ record_checker::record_checker(const preflight_options& options,
                    (f->type == field_type::string || f->type == field_type::text ||
                     f->type == field_type::phone || f->type == field_type::url);
     string_like_.push_back(s ? 1 : 0);
+    std::size_t up_to = 0;  // a non-empty value may need a check (empty ones are always fine)
+    if (f == nullptr || (s && f->length == 0)) {
+      up_to = ~std::size_t{0};
+    } else if (s) {
+      up_to = f->length;
+    }
+    keep_up_to_.push_back(up_to);
   }
 }
 

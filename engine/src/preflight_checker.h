@@ -29,6 +29,11 @@ class record_checker {
     return value_to_write(v, in, out_);
   }
   [[nodiscard]] const value_issue& issue() const noexcept { return issue_; }
+  // Column k keeps every value of at most this many bytes (unchecked columns: all values;
+  // string-like fields: their length, in bytes; other types: none, -1 meaning nothing).
+  [[nodiscard]] std::size_t keeps_any_value_up_to(std::size_t k) const noexcept {
+    return keep_up_to_[k];
+  }
   // The record went to a chunk: its warnings count.
   void commit(split_counts& counts) noexcept;
 
@@ -41,6 +46,7 @@ class record_checker {
   value_issue issue_;
   std::vector<value_problem> pending_;  // warnings of the current record
   std::vector<std::uint8_t> string_like_;  // per column: string, text, phone or url
+  std::vector<std::size_t> keep_up_to_;
 };
 
 }  // namespace mkbulk::engine::detail

@@ -87,6 +87,9 @@ value_verdict split_run::check_raw(std::span<const field_span> spans) {
   value_verdict worst = value_verdict::keep;
   for (std::size_t k = 0; k < spans.size(); ++k) {
     const field_span& f = spans[k];
+    // Unchecked columns, and strings whose raw bytes (never fewer than the value's) fit the
+    // field, need no value: most columns of most records.
+    if (checker_->keeps_any_value_up_to(k) >= f.end - f.begin) continue;
     std::string_view v;
     if (f.quoted) {
       field_value(win_.data(), f, value_);
