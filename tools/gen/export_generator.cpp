@@ -105,6 +105,46 @@ bool export_generator::fill(std::string& out, std::size_t min_bytes) {
   return out.size() != start;
 }
 
+std::vector<typed_truth_entry> export_generator::take_typed_truth() {
+  std::vector<typed_truth_entry> taken;
+  taken.swap(typed_truth_);
+  return taken;
+}
+
+void export_generator::inject_typed_defect() {
+  static constexpr std::string_view NOT_NUMBERS[] = {"n/a", "12k", "approx. 5000", "TBD"};
+  std::string_view problem;
+  switch (below(4)) {
+    case 0:
+      values_[12] = pick(std::span<const std::string_view>(NOT_NUMBERS));
+      problem = "invalid_number";
+      break;
+    case 1:
+      edit(13) = "12.5";
+      values_[13] = owned_[13];
+      problem = "invalid_number";
+      break;
+    case 2: {
+      std::string& e = edit(13);
+      e.clear();
+      e += std::to_string(2'147'483'648ull + below(1'000'000'000ull));
+      values_[13] = e;
+      problem = "number_out_of_range";
+      break;
+    }
+    default: {
+      // The domain loses its dots: "name@examplenet" has no top-level domain.
+      std::string& e = edit(0);
+      const std::size_t at = e.find('@');
+      std::size_t dot = 0;
+      while ((dot = e.find('.', at)) != std::string::npos) e.erase(dot, 1);
+      values_[0] = e;
+      problem = "invalid_email";
+    }
+  }
+  typed_truth_.push_back({next_line_, problem});
+}
+
 std::vector<truth_entry> export_generator::take_truth() {
   std::vector<truth_entry> taken;
   taken.swap(truth_);
@@ -314,6 +354,8 @@ void export_generator::write_row(std::string& out) {
         break;
     }
     truth_.push_back({next_line_, *defect});
+  } else if (options_.typed_defect_rate > 0 && chance(options_.typed_defect_rate)) {
+    inject_typed_defect();
   }
 
   for (std::size_t i = 0; i < n_fields; ++i) {

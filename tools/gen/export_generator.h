@@ -50,6 +50,11 @@ struct generator_options {
   double multiline_rate = 0.05;      // share of rows whose Comments span several lines
   double defect_rate = 0;            // share of rows with one defect
   std::vector<defect_kind> defects;  // the kinds to draw from; empty means all
+  // Pre-flight (issue 5): share of rows (among those without a defect above) with one value
+  // that only typed checks against the lead schema catch: a non-number in Annual Revenue, a
+  // fraction or a value past 2^31 in Num Employees, a lookup e-mail without a top-level domain.
+  // 0 (the default) draws nothing, so the output is the same bytes as without the option.
+  double typed_defect_rate = 0;
 
   // Throws std::invalid_argument with a message for people when the options make no sense.
   void validate() const;
@@ -63,6 +68,20 @@ struct truth_entry {
   friend bool operator==(const truth_entry&, const truth_entry&) = default;
 };
 
+// One injected typed defect: the row splits as it is without a schema, and with the standard
+// schema it is rejected with `problem` (a value_problem code: invalid_number,
+// number_out_of_range, invalid_email).
+struct typed_truth_entry {
+  std::uint64_t source_line = 0;
+  std::string_view problem;
+  friend bool operator==(const typed_truth_entry&, const typed_truth_entry&) = default;
+};
+
+// The typed truth file: header "source_line,with_schema,without_schema"; without_schema is
+// always "none" (the row is chunked).
+[[nodiscard]] std::string_view typed_truth_csv_header() noexcept;
+void append_typed_truth_csv(std::string& out, const typed_truth_entry& e);
+
 // Streams the export: call fill() until it returns false. Memory stays constant whatever the
 // size: the caller drains the truth with take_truth() as it goes.
 class export_generator {
@@ -75,6 +94,8 @@ class export_generator {
 
   // The defects injected since the last call, in file order.
   [[nodiscard]] std::vector<truth_entry> take_truth();
+  // The typed defects injected since the last call, in file order.
+  [[nodiscard]] std::vector<typed_truth_entry> take_typed_truth();
 
   [[nodiscard]] bool done() const noexcept;
   [[nodiscard]] std::uint64_t rows_written() const noexcept { return rows_; }
@@ -92,6 +113,7 @@ class export_generator {
   void make_values(bool plain);      // fills values_ for a clean row; plain: nothing needs quoting
   std::string& edit(std::size_t i);  // values_[i] copied to owned_[i], for changing
   void write_row(std::string& out);
+  void inject_typed_defect();
 
   generator_options options_;
   std::uint64_t rng_[4]{};       // xoshiro256** state
@@ -101,6 +123,7 @@ class export_generator {
   bool header_written_ = false;
   bool plain_next_ = false;  // the previous row left a quote open: write this one plain
   std::vector<truth_entry> truth_;
+  std::vector<typed_truth_entry> typed_truth_;
   std::vector<defect_kind> kinds_;            // the kinds to draw from
   std::string_view values_[FIELD_COUNT + 1];  // the row being built (one spare: extra field)
   std::string owned_[FIELD_COUNT + 1];        // storage of the composed values_

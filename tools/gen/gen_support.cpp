@@ -50,6 +50,9 @@ void generator_options::validate() const {
   if (!is_rate(defect_rate)) {
     throw std::invalid_argument("--defect-rate must be a number from 0 to 1");
   }
+  if (!is_rate(typed_defect_rate)) {
+    throw std::invalid_argument("--typed-defect-rate must be a number from 0 to 1");
+  }
 }
 
 std::string generate_export(const generator_options& options, std::vector<truth_entry>* truth) {
@@ -62,6 +65,17 @@ std::string generate_export(const generator_options& options, std::vector<truth_
     }
   }
   return out;
+}
+
+std::string_view typed_truth_csv_header() noexcept {
+  return "source_line,with_schema,without_schema\n";
+}
+
+void append_typed_truth_csv(std::string& out, const typed_truth_entry& e) {
+  out += std::to_string(e.source_line);
+  out += ',';
+  out += e.problem;
+  out += ",none\n";
 }
 
 std::string_view truth_csv_header() noexcept { return "source_line,kind,expected_reason\n"; }

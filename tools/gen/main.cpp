@@ -17,13 +17,18 @@ constexpr std::string_view USAGE =
     "usage: mkbulk-gen [--seed N] (--rows N | --bytes SIZE) [--format csv|tsv|ssv] [--bom]\n"
     "                  [--crlf] [--quote-all] [--multiline-rate R] [--defect-rate R]\n"
     "                  [--defects kind,kind,...] [--truth FILE] [--out FILE]\n"
+    "                  [--typed-defect-rate R] [--typed-truth FILE]\n"
     "\n"
     "Writes a lead export with a header line and N rows (or rows until SIZE bytes), the same\n"
     "bytes for the same options and seed. SIZE takes binary units: 100K, 100M, 1G, 4G\n"
     "(K = 1024). Defect kinds: field_count_mismatch, unterminated_quote,\n"
     "bytes_after_closing_quote, invalid_utf8, nul_byte, empty_lookup_field, bare_quote\n"
     "(default: all, at --defect-rate, default 0). --truth writes source_line,kind,\n"
-    "expected_reason for every defect. --out defaults to stdout.\n";
+    "expected_reason for every defect. --out defaults to stdout.\n"
+    "--typed-defect-rate R puts, in that share of the other rows, one value that only a\n"
+    "lead schema check catches (mkbulk --schema): a non-number revenue, a fractional or\n"
+    "too large employee count, an e-mail without a top-level domain; --typed-truth writes\n"
+    "source_line,with_schema,without_schema for each.\n";
 
 std::uint64_t parse_count(std::string_view flag, std::string_view v) {
   std::uint64_t n = 0;
@@ -50,6 +55,7 @@ double parse_rate(std::string_view flag, std::string_view v) {
 struct cli {
   mkbulk::gen::generator_options options;
   std::string truth_path;
+  std::string typed_truth_path;
   std::string out_path;
 };
 
@@ -102,6 +108,10 @@ cli parse_args(int argc, char** argv) {
         c.options.defects.push_back(*kind);
         list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
       }
+    } else if (a == "--typed-defect-rate") {
+      c.options.typed_defect_rate = parse_rate(a, value());
+    } else if (a == "--typed-truth") {
+      c.typed_truth_path = value();
     } else if (a == "--truth") {
       c.truth_path = value();
     } else if (a == "--out") {
@@ -135,6 +145,15 @@ int run(const cli& c) {
       throw std::runtime_error("cannot create " + c.truth_path + ": " + std::strerror(errno));
     }
   }
+  std::FILE* typed = nullptr;
+  if (!c.typed_truth_path.empty()) {
+    typed = std::fopen(c.typed_truth_path.c_str(), "wb");
+    if (typed == nullptr) {
+      throw std::runtime_error("cannot create " + c.typed_truth_path + ": " +
+                               std::strerror(errno));
+    }
+  }
+  std::string typed_buf(mkbulk::gen::typed_truth_csv_header());
   mkbulk::gen::export_generator gen(c.options);
   std::string buf;
   std::string truth_buf(mkbulk::gen::truth_csv_header());
@@ -148,6 +167,15 @@ int run(const cli& c) {
       write_all(truth, truth_buf, c.truth_path);
       truth_buf.clear();
     }
+    if (typed != nullptr) {
+      for (const auto& e : gen.take_typed_truth()) mkbulk::gen::append_typed_truth_csv(typed_buf, e);
+      write_all(typed, typed_buf, c.typed_truth_path);
+      typed_buf.clear();
+    }
+  }
+  if (typed != nullptr) {
+    write_all(typed, typed_buf, c.typed_truth_path);
+    if (std::fclose(typed) != 0) throw std::runtime_error("cannot write " + c.typed_truth_path);
   }
   if (truth != nullptr) {
     write_all(truth, truth_buf, c.truth_path);
