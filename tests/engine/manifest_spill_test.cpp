@@ -36,7 +36,7 @@ TEST(manifest_spill, spilled_runs_give_the_same_manifest) {
       for (int i = 0; i < 60; ++i) {
         w.begin_row(line, 8);
         w.append("a@x.com\n", 8);
-        line += (i % 3 == 2) ? 2 : 1;
+        line += (i % 3 == 2) ? 2u : 1u;
       }
       std::vector<chunk_info> chunks;
       std::string err;
