@@ -45,6 +45,11 @@ record_checker::record_checker(const preflight_options& options,
       up_to = f->length;
     }
     keep_up_to_.push_back(up_to);
+    if (s && f->length != 0) short_record_ = std::min<std::size_t>(short_record_, f->length);
+  }
+  typed_before_.push_back(0);
+  for (const std::size_t up_to : keep_up_to_) {
+    typed_before_.push_back(typed_before_.back() + (up_to == 0 ? 1 : 0));
   }
 }
 

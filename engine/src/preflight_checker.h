@@ -3,6 +3,7 @@
 // the resolved value options and the reused output string; the checks are value_checks.h's.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -34,6 +35,14 @@ class record_checker {
   [[nodiscard]] std::size_t keeps_any_value_up_to(std::size_t k) const noexcept {
     return keep_up_to_[k];
   }
+  // A record of at most this many bytes has every string-like value fitting its field: only
+  // the typed columns need their values.
+  [[nodiscard]] std::size_t short_record_bytes() const noexcept { return short_record_; }
+  // How many of columns [0, k) are typed (need a value even in a short record).
+  [[nodiscard]] std::size_t typed_before(std::size_t k) const noexcept {
+    return typed_before_[std::min(k, typed_before_.size() - 1)];
+  }
+  [[nodiscard]] bool typed(std::size_t k) const noexcept { return keep_up_to_[k] == 0; }
   // The record went to a chunk: its warnings count.
   void commit(split_counts& counts) noexcept;
 
@@ -47,6 +56,8 @@ class record_checker {
   std::vector<value_problem> pending_;  // warnings of the current record
   std::vector<std::uint8_t> string_like_;  // per column: string, text, phone or url
   std::vector<std::size_t> keep_up_to_;
+  std::vector<std::size_t> typed_before_;  // size columns + 1
+  std::size_t short_record_ = ~std::size_t{0};
 };
 
 }  // namespace mkbulk::engine::detail

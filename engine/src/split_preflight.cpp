@@ -80,6 +80,60 @@ void split_run::record_spans(std::size_t rs, std::size_t end) {
   if (!closed) spans_.push_back(field_span{b, end, false});
 }
 
+namespace {
+// Bits set in a 16-bit mask (SWAR: without -mpopcnt, std::popcount is a library call).
+inline std::size_t count16(std::uint32_t x) noexcept {
+  x = x - ((x >> 1) & 0x5555u);
+  x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+  x = (x + (x >> 4)) & 0x0F0Fu;
+  return static_cast<std::size_t>((x + (x >> 8)) & 0x1Fu);
+}
+}  // namespace
+
+bool split_run::typed_spans(std::size_t rs, std::size_t end) {
+  // A record without quotes, short enough that every string value fits its field: only the
+  // typed columns need their bounds. 16-byte delimiter masks whose delimiters end no typed
+  // column are skipped with a popcount instead of a visit per field. The caller checked the
+  // field count. Other columns are left empty (check_raw skips empty values).
+#if defined(__SSE2__)
+  if (end - rs > checker_->short_record_bytes()) return false;
+  const auto* d = reinterpret_cast<const char*>(win_.data());
+  const std::size_t size = win_.size();
+  if (end + 16 > size) return false;  // loads stay inside the window
+  spans_.assign(n_fields_, field_span{});
+  const __m128i dv = _mm_set1_epi8(static_cast<char>(delim_));
+  std::size_t k = 0;  // the column the next delimiter ends
+  std::size_t b = rs;
+  for (std::size_t pos = rs; pos < end; pos += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + pos));
+    auto m = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, dv)));
+    if (end - pos < 16) m &= (std::uint32_t{1} << (end - pos)) - 1;
+    if (m == 0) continue;
+    const std::size_t c = count16(m);
+    if (checker_->typed_before(k + c) == checker_->typed_before(k)) {
+      k += c;
+      b = pos + 32 - static_cast<std::size_t>(std::countl_zero(m));  // after its last delimiter
+      continue;
+    }
+    while (m != 0) {
+      const std::size_t e = pos + static_cast<std::size_t>(std::countr_zero(m));
+      m &= m - 1;
+      if (k < n_fields_ && checker_->typed(k)) spans_[k] = field_span{b, e, false};
+      ++k;
+      b = e + 1;
+    }
+  }
+  if (k < n_fields_ && checker_->typed(k)) spans_[k] = field_span{b, end, false};
+  partial_rs_ = rs;
+  partial_end_ = end;
+  return true;
+#else
+  (void)rs;
+  (void)end;
+  return false;
+#endif
+}
+
 value_verdict split_run::check_raw(std::span<const field_span> spans) {
   // Raw records keep every column in source order (fast_copy_: identity plan, no --trim).
   const auto* d = reinterpret_cast<const char*>(win_.data());
@@ -98,8 +152,17 @@ value_verdict split_run::check_raw(std::span<const field_span> spans) {
       v = std::string_view(d + f.begin, f.end - f.begin);
     }
     const value_verdict verdict = checker_->check(k, v);
-    if (verdict == value_verdict::reject) return verdict;
+    if (verdict == value_verdict::reject) {
+      partial_rs_ = NO_POS;
+      return verdict;
+    }
     if (verdict != value_verdict::keep) worst = value_verdict::rewritten;
+  }
+  if (partial_rs_ != NO_POS) {
+    // The record is re-encoded field by field: it needs all its fields. spans_ gets the same
+    // number of entries in the same storage, so the caller's view of it stays valid.
+    if (worst != value_verdict::keep) record_spans(partial_rs_, partial_end_);
+    partial_rs_ = NO_POS;
   }
   return worst;
 }

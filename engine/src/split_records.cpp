@@ -100,7 +100,7 @@ split_run::step split_run::fast_record(std::size_t rs, std::size_t p, line_end e
                 "the lookup field '" + opt_.lookup_field + "' (column " +
                     std::to_string(lookup_ + 1) + ") is empty");
   } else if (fast_copy_ && checker_) {  // pre-flight: raw copy unless a value changes
-    record_spans(rs, p);
+    if (!typed_spans(rs, p)) record_spans(rs, p);
     st = accept(rs, p, spans_, true, eol);
   } else if (fast_copy_) {
     const std::size_t size = p - rs + 1;

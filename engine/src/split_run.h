@@ -68,6 +68,7 @@ class split_run {
   void setup_preflight();
   step reject_value(std::size_t rs, std::size_t end);
   void record_spans(std::size_t rs, std::size_t end);
+  bool typed_spans(std::size_t rs, std::size_t end);
   value_verdict check_raw(std::span<const field_span> spans);
   void count_eol(line_end e) noexcept;
   void report_progress(bool force);
@@ -93,6 +94,8 @@ class split_run {
   std::uint64_t max_row_bytes_ = 0;  // max_bytes minus the header line
 
   std::unique_ptr<record_checker> checker_;  // pre-flight; null without a schema
+  std::size_t partial_rs_ = NO_POS;  // spans_ holds only the typed columns of [rs, end)
+  std::size_t partial_end_ = 0;
   std::unique_ptr<chunk_writer> writer_;
   rejects_writer rejects_;
   bool have_rejects_ = false;
