@@ -239,6 +239,34 @@ TEST(preflight_split, columns_the_schema_does_not_know_are_left_unchecked) {
   EXPECT_EQ(plan.roles[0], field_role::lookup);
 }
 
+// Records long enough that the typed columns' bounds are found block by block (16-byte
+// delimiter masks, blocks without a typed column's end skipped): a rewritten value there
+// re-encodes the whole record with every column; a bad one rejects it.
+TEST(preflight_split, typed_columns_after_long_strings_are_found_and_rewritten) {
+  temp_dir dir;
+  const std::string a(40, 'a');
+  const std::string b(37, 'b');
+  std::string text = "First Name,Last Name,Company Name,Email,Num Employees,City\n";
+  std::vector<std::vector<std::string>> want;
+  for (int i = 0; i < 200; ++i) {
+    const std::string email = "u" + std::to_string(i) + "@x.com";
+    std::string n = std::to_string(i);
+    if (i % 3 == 1) n = "+" + n;  // rewritten
+    if (i % 7 == 2) n = "x" + n;  // rejected
+    text += a + "," + b + ",C" + std::to_string(i) + "," + email + "," + n + ",Paris\n";
+    if (i % 7 != 2) want.push_back({a, b, "C" + std::to_string(i), email, std::to_string(i), "Paris"});
+  }
+  split_options o = with_schema(schema_options(dir));
+  for (const std::size_t block : {std::size_t{4096}, std::size_t{0}}) {
+    o.block_bytes = block;
+    const auto s = run_on_text(dir, text, o, "out" + std::to_string(block));
+    ASSERT_EQ(s.result.status, split_status::ok) << s.result.message;
+    EXPECT_EQ(fields_of(s), want);
+    EXPECT_EQ(s.result.result.counts.rows_rejected, 29u);
+    expect_accounting(s);
+  }
+}
+
 // A clean export needs no rewriting: with or without a schema the chunks are the same bytes,
 // for every read block size.
 TEST(preflight_split, plain_values_give_the_same_chunks_as_without_a_schema) {
