@@ -24,23 +24,48 @@ void split_run::setup_preflight() {
   // value, and re-encodes it only when one is rewritten.
 }
 
-void split_run::record_spans(std::size_t rs, std::size_t end) {
+namespace {
+// Bits set in a 16-bit mask (SWAR: without -mpopcnt, std::popcount is a library call).
+inline std::size_t count16(std::uint32_t x) noexcept {
+  x = x - ((x >> 1) & 0x5555u);
+  x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+  x = (x + (x >> 4)) & 0x0F0Fu;
+  return static_cast<std::size_t>((x + (x >> 8)) & 0x1Fu);
+}
+}  // namespace
+
+void split_run::walk_spans(std::size_t rs, std::size_t end, bool typed_only) {
   // The fields of a record that is plain RFC 4180 (no quotes at all, or quoted_record() found
   // every quoted field opening at a field start and closing right before a delimiter or the
   // end). Fields are short: instead of a memchr call per field, compare 16 bytes at a time with
-  // the delimiter and the quote and walk those bits (SSE2, the x86-64 baseline). Bytes past the
-  // window's end are never loaded.
+  // the delimiter and the quote and walk those bits (SSE2, the x86-64 baseline); bytes past the
+  // window's end are never loaded. typed_only: only the typed columns' spans are kept (the
+  // others stay empty), and a block with no quote whose delimiters end no typed column is
+  // skipped with a popcount.
   const auto* d = reinterpret_cast<const char*>(win_.data());
   const char delim = static_cast<char>(delim_);
-  spans_.clear();
-  std::size_t b = rs;         // start of the current field (its opening quote, if quoted)
+  if (typed_only) {
+    spans_.assign(n_fields_, field_span{});
+  } else {
+    spans_.clear();
+  }
+  std::size_t k = 0;          // the column whose field is open
+  std::size_t b = rs;         // start of that field (its opening quote, if quoted)
   bool in_quote = false;
   bool closed = false;        // a quoted field just closed: the next delimiter only ends it
   std::size_t skip = NO_POS;  // the second quote of a "" pair
+  const auto put = [&](const field_span& f) {
+    if (!typed_only) {
+      spans_.push_back(f);
+    } else if (k < n_fields_ && checker_->typed(k)) {
+      spans_[k] = f;
+    }
+    ++k;
+  };
   const auto special = [&](std::size_t x) {
     if (d[x] == delim) {
       if (in_quote) return;
-      if (!closed) spans_.push_back(field_span{b, x, false});
+      if (!closed) put(field_span{b, x, false});
       closed = false;
       b = x + 1;
       return;
@@ -54,7 +79,7 @@ void split_run::record_spans(std::size_t rs, std::size_t end) {
       skip = x + 1;
       return;
     }
-    spans_.push_back(field_span{b + 1, x, true});
+    put(field_span{b + 1, x, true});
     in_quote = false;
     closed = true;
   };
@@ -65,9 +90,22 @@ void split_run::record_spans(std::size_t rs, std::size_t end) {
   const std::size_t size = win_.size();
   for (; pos < end && pos + 16 <= size; pos += 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + pos));
-    auto m = static_cast<std::uint32_t>(
-        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, dv), _mm_cmpeq_epi8(v, qv))));
-    if (end - pos < 16) m &= (std::uint32_t{1} << (end - pos)) - 1;
+    auto dm = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, dv)));
+    auto qm = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, qv)));
+    if (end - pos < 16) {
+      const std::uint32_t keep = (std::uint32_t{1} << (end - pos)) - 1;
+      dm &= keep;
+      qm &= keep;
+    }
+    if (typed_only && qm == 0 && !in_quote && !closed && dm != 0) {
+      const std::size_t c = count16(dm);
+      if (checker_->typed_before(k + c) == checker_->typed_before(k)) {
+        k += c;
+        b = pos + 32 - static_cast<std::size_t>(std::countl_zero(dm));  // after the last one
+        continue;
+      }
+    }
+    std::uint32_t m = dm | qm;
     while (m != 0) {
       special(pos + static_cast<std::size_t>(std::countr_zero(m)));
       m &= m - 1;
@@ -77,61 +115,19 @@ void split_run::record_spans(std::size_t rs, std::size_t end) {
   for (; pos < end; ++pos) {
     if (d[pos] == delim || d[pos] == '"') special(pos);
   }
-  if (!closed) spans_.push_back(field_span{b, end, false});
+  if (!closed) put(field_span{b, end, false});
 }
 
-namespace {
-// Bits set in a 16-bit mask (SWAR: without -mpopcnt, std::popcount is a library call).
-inline std::size_t count16(std::uint32_t x) noexcept {
-  x = x - ((x >> 1) & 0x5555u);
-  x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
-  x = (x + (x >> 4)) & 0x0F0Fu;
-  return static_cast<std::size_t>((x + (x >> 8)) & 0x1Fu);
-}
-}  // namespace
+void split_run::record_spans(std::size_t rs, std::size_t end) { walk_spans(rs, end, false); }
 
 bool split_run::typed_spans(std::size_t rs, std::size_t end) {
-  // A record without quotes, short enough that every string value fits its field: only the
-  // typed columns need their bounds. 16-byte delimiter masks whose delimiters end no typed
-  // column are skipped with a popcount instead of a visit per field. The caller checked the
-  // field count. Other columns are left empty (check_raw skips empty values).
-#if defined(__SSE2__)
+  // A record short enough that every string value fits its field: only the typed columns
+  // need their bounds. check_raw() fills in the rest if the record has to be re-encoded.
   if (end - rs > checker_->short_record_bytes()) return false;
-  const auto* d = reinterpret_cast<const char*>(win_.data());
-  const std::size_t size = win_.size();
-  if (end + 16 > size) return false;  // loads stay inside the window
-  spans_.assign(n_fields_, field_span{});
-  const __m128i dv = _mm_set1_epi8(static_cast<char>(delim_));
-  std::size_t k = 0;  // the column the next delimiter ends
-  std::size_t b = rs;
-  for (std::size_t pos = rs; pos < end; pos += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + pos));
-    auto m = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, dv)));
-    if (end - pos < 16) m &= (std::uint32_t{1} << (end - pos)) - 1;
-    if (m == 0) continue;
-    const std::size_t c = count16(m);
-    if (checker_->typed_before(k + c) == checker_->typed_before(k)) {
-      k += c;
-      b = pos + 32 - static_cast<std::size_t>(std::countl_zero(m));  // after its last delimiter
-      continue;
-    }
-    while (m != 0) {
-      const std::size_t e = pos + static_cast<std::size_t>(std::countr_zero(m));
-      m &= m - 1;
-      if (k < n_fields_ && checker_->typed(k)) spans_[k] = field_span{b, e, false};
-      ++k;
-      b = e + 1;
-    }
-  }
-  if (k < n_fields_ && checker_->typed(k)) spans_[k] = field_span{b, end, false};
+  walk_spans(rs, end, true);
   partial_rs_ = rs;
   partial_end_ = end;
   return true;
-#else
-  (void)rs;
-  (void)end;
-  return false;
-#endif
 }
 
 value_verdict split_run::check_raw(std::span<const field_span> spans) {

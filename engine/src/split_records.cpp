@@ -223,7 +223,7 @@ split_run::step split_run::quoted_record(std::size_t rs, std::size_t p, line_end
                 "the lookup field '" + opt_.lookup_field + "' (column " +
                     std::to_string(lookup_ + 1) + ") is empty");
   } else if (checker_) {  // pre-flight: the fields of this well-formed record
-    record_spans(rs, p);
+    if (!typed_spans(rs, p)) record_spans(rs, p);
     st = accept(rs, p, spans_, true, eol);
   } else {
     st = accept(rs, p, {}, true, eol);

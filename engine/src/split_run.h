@@ -69,6 +69,7 @@ class split_run {
   step reject_value(std::size_t rs, std::size_t end);
   void record_spans(std::size_t rs, std::size_t end);
   bool typed_spans(std::size_t rs, std::size_t end);
+  void walk_spans(std::size_t rs, std::size_t end, bool typed_only);
   value_verdict check_raw(std::span<const field_span> spans);
   void count_eol(line_end e) noexcept;
   void report_progress(bool force);
