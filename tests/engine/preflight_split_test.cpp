@@ -267,6 +267,31 @@ TEST(preflight_split, typed_columns_after_long_strings_are_found_and_rewritten) 
   }
 }
 
+TEST(preflight_split, quoted_fields_before_and_in_typed_columns) {
+  temp_dir dir;
+  const auto s = run_on_text(dir,
+                             "Company Name,Email,Num Employees,City\n"
+                             "\"Acme, Inc.\",a@x.com,\"1,000\",Paris\n"
+                             "\"Say \"\"hi\"\", Ltd\",b@x.com,7,\"Lyon, FR\"\n"
+                             "\"Acme, Inc.\",c@x.com,\"7,5\",Paris\n"
+                             "\"x,y\",d@x.com,\"8\",\"a,b\"\n",
+                             with_schema(schema_options(dir)));
+  ASSERT_EQ(s.result.status, split_status::ok) << s.result.message;
+  EXPECT_EQ(fields_of(s), (std::vector<std::vector<std::string>>{
+                              {"Acme, Inc.", "a@x.com", "1000", "Paris"},
+                              {"Say \"hi\", Ltd", "b@x.com", "7", "Lyon, FR"},
+                              {"x,y", "d@x.com", "8", "a,b"}}));
+  const auto rj = reject_rows(s);
+  ASSERT_EQ(rj.size(), 1u);
+  EXPECT_EQ(rj[0].line, 4u);
+  EXPECT_EQ(rj[0].reason, "invalid_number");
+  // The untouched quoted record is copied as it was.
+  ASSERT_EQ(s.chunk_texts.size(), 1u);
+  EXPECT_NE(s.chunk_texts[0].find("\"Say \"\"hi\"\", Ltd\",b@x.com,7,\"Lyon, FR\"\n"),
+            std::string::npos);
+  expect_accounting(s);
+}
+
 // A clean export needs no rewriting: with or without a schema the chunks are the same bytes,
 // for every read block size.
 TEST(preflight_split, plain_values_give_the_same_chunks_as_without_a_schema) {
