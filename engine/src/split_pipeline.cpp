@@ -9,6 +9,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include <algorithm>
 #include <bit>
@@ -184,6 +187,38 @@ inline std::uint64_t line_end_mask(const std::uint8_t* b) noexcept {
 #endif
 }
 
+// The line-end masks of nb blocks at d, one pass per kernel call so that the record loop only
+// loads them. AVX2 through a function target attribute when the CPU has it (no global -march).
+void line_end_masks_sse2(const std::uint8_t* d, std::size_t nb, std::uint64_t* out) noexcept {
+  for (std::size_t b = 0; b < nb; ++b) out[b] = line_end_mask(d + 64 * b);
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2"))) void line_end_masks_avx2(const std::uint8_t* d, std::size_t nb,
+                                                         std::uint64_t* out) noexcept {
+  const __m256i lf = _mm256_set1_epi8('\n');
+  const __m256i cr = _mm256_set1_epi8('\r');
+  for (std::size_t b = 0; b < nb; ++b) {
+    const __m256i v0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(d + 64 * b));
+    const __m256i v1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(d + 64 * b + 32));
+    const auto m0 = static_cast<std::uint32_t>(_mm256_movemask_epi8(
+        _mm256_or_si256(_mm256_cmpeq_epi8(v0, lf), _mm256_cmpeq_epi8(v0, cr))));
+    const auto m1 = static_cast<std::uint32_t>(_mm256_movemask_epi8(
+        _mm256_or_si256(_mm256_cmpeq_epi8(v1, lf), _mm256_cmpeq_epi8(v1, cr))));
+    out[b] = std::uint64_t{m0} | (std::uint64_t{m1} << 32);
+  }
+}
+#endif
+
+using line_end_masks_fn = void (*)(const std::uint8_t*, std::size_t, std::uint64_t*) noexcept;
+
+line_end_masks_fn pick_line_end_masks() noexcept {
+#if defined(__x86_64__)
+  if (__builtin_cpu_supports("avx2")) return line_end_masks_avx2;
+#endif
+  return line_end_masks_sse2;
+}
+
 // Without -mpopcnt (no global -march), std::popcount is a library call: SWAR instead.
 inline std::size_t count_bits(std::uint64_t x) noexcept {
   x = x - ((x >> 1) & 0x5555555555555555u);
@@ -228,15 +263,18 @@ split_run::scan_result split_run::scan_fast(std::size_t rs) {
     }
     nd += count_bits(bits);
   };
+  static const line_end_masks_fn line_end_masks = pick_line_end_masks();
+  nl_masks_.resize(WINDOW_BLOCKS);
   for (std::size_t w = rs; w < len; w += WINDOW_BLOCKS * 64) {
     const std::size_t nb = std::min(WINDOW_BLOCKS, (len - w + 63) / 64);
     kernel_(d + w, nb, delim_, carry, masks_.data());
+    line_end_masks(d + w, nb, nl_masks_.data());
     for (std::size_t b = 0; b < nb; ++b) {
       const std::size_t pos0 = w + b * 64;
       const std::uint64_t valid =
           (len - pos0 >= 64) ? ~std::uint64_t{0} : (std::uint64_t{1} << (len - pos0)) - 1;
       const block_masks& m = masks_[b];
-      const std::uint64_t nl = line_end_mask(d + pos0) & valid;
+      const std::uint64_t nl = nl_masks_[b] & valid;
       const std::uint64_t s = m.structural & valid;
       const std::uint64_t q = m.quote & valid;
       const std::uint64_t sp = m.special & valid;

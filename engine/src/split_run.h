@@ -112,6 +112,7 @@ class split_run {
   bool too_many_ = false;
 
   std::vector<block_masks> masks_;
+  std::vector<std::uint64_t> nl_masks_;  // CR/LF bytes of the same blocks (scan_fast)
   // While scan_fast hands a record that lies wholly in its current kernel window to
   // quoted_record: that window's masks and the window position of its first block.
   const block_masks* quote_masks_ = nullptr;
