@@ -100,5 +100,47 @@ TEST(sandbox_preflight, without_a_schema_the_same_rows_fail_in_the_sandbox) {
   EXPECT_GE(report_number(r.out, "rows", "failed"), static_cast<std::int64_t>(rejects) + 100);
 }
 
+TEST(sandbox_preflight, run_fetches_the_schema_from_the_instance) {
+  temp_dir dir("preflight-remote");
+  std::size_t rejects = 0;
+  write_typed_export(dir.path / "in.csv", rejects);
+  sandbox_process sb(dir.path / "sb.db", {"--rows-per-second", "20000"});
+  std::vector<std::string> args = {"run", (dir.path / "in.csv").string(), "--out-dir",
+                                   (dir.path / "run").string(), "--schema", "remote",
+                                   "--on-long-value", "truncate", "--max-bytes", "8000",
+                                   "--json"};
+  for (const auto& f : fast_flags(sb.base_url())) args.push_back(f);
+  const auto r = run_mkbulk(args);
+  EXPECT_EQ(r.exit_code, 1) << r.err;  // the rows rejected locally
+  EXPECT_EQ(report_number(r.out, "rows", "rejected_locally"), static_cast<std::int64_t>(rejects));
+  EXPECT_EQ(report_number(r.out, "rows", "failed"), 0);
+  EXPECT_EQ(report_number(r.out, "rows", "imported"),
+            static_cast<std::int64_t>(ROWS - rejects));
+  // The schema the run checked against is saved with it: the sandbox's describe.json.
+  const std::string saved = read_text(dir.path / "run" / "schema.json");
+  engine::lead_schema schema;
+  engine::schema_error err;
+  ASSERT_TRUE(engine::parse_lead_schema_json(saved, "schema.json", schema, err)) << err.message;
+  const engine::lead_field* employees = schema.find("numberOfEmployees");
+  ASSERT_NE(employees, nullptr);
+  EXPECT_EQ(employees->type, engine::field_type::integer);
+  EXPECT_EQ(r.err.find(TEST_SECRET), std::string::npos);
+  EXPECT_TRUE(files_containing(dir.path / "run", TEST_SECRET).empty());
+}
+
+TEST(sandbox_preflight, run_with_bad_credentials_cannot_fetch_the_schema) {
+  temp_dir dir("preflight-remote-auth");
+  std::size_t rejects = 0;
+  write_typed_export(dir.path / "in.csv", rejects);
+  sandbox_process sb(dir.path / "sb.db", {});
+  std::vector<std::string> args = {"run", (dir.path / "in.csv").string(), "--out-dir",
+                                   (dir.path / "run").string(), "--schema", "remote"};
+  for (const auto& f : fast_flags(sb.base_url())) args.push_back(f);
+  const auto r = run_mkbulk(args, {{"MKBULK_CLIENT_SECRET", "wrong"}});
+  EXPECT_EQ(r.exit_code, 78) << r.err;  // configuration
+  EXPECT_NE(r.err.find("--schema remote"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.path / "run" / "manifest.json"));
+}
+
 }  // namespace
 }  // namespace mkbulk::test

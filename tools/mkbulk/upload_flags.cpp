@@ -34,7 +34,10 @@ output:
 )";
 }
 
-std::string_view run_engine_flags_help() noexcept { return engine_flags_help(); }
+std::string_view run_engine_flags_help() noexcept {
+  static const std::string help = std::string(engine_flags_help()) + std::string(preflight_flags_help());
+  return help;
+}
 
 namespace {
 
@@ -130,6 +133,7 @@ void parse_upload_flags(std::span<const std::string> args, bool engine_flags, up
       if (engine_flags) {
         const std::vector<std::string_view> views(args.begin(), args.end());
         used = parse_engine_flag(views, i, cli.split);
+        if (used == 0) used = parse_preflight_flag(views, i, cli.preflight);
       }
       if (used == 0) throw usage_error("unknown option " + flag);
       i += used - 1;

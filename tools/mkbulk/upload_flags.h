@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "mkbulk/engine/split.h"
+#include "preflight_flags.h"
 #include "mkbulk/upload/uploader.h"
 
 namespace mkbulk::cli {
@@ -17,6 +18,7 @@ namespace mkbulk::cli {
 struct upload_cli {
   upload::upload_options options;
   engine::split_options split;   // `run` only
+  preflight_flags preflight;     // `run` only: --schema and the value flags
   std::vector<std::string> positional;
   bool json = false;
   bool base_url_given = false;

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "engine_flags.h"
+#include "schema_remote.h"
 #include "exit_codes.h"
 #include "mkbulk/upload/report.h"
 #include "mkbulk/upload/text_format.h"
@@ -127,6 +128,29 @@ int run_upload_session(session_request& req) {
   if (const std::string bad = opts.validate(); !bad.empty()) {
     std::fprintf(stderr, "mkbulk %s: %s\n", req.mode.c_str(), bad.c_str());
     return EXIT_CONFIG;
+  }
+  // Pre-flight (run): the schema is read, or fetched, before anything else happens, and saved
+  // in the run directory.
+  if (!req.cli.preflight.schema.empty() || !req.cli.preflight.value_flag.empty()) {
+    check_preflight_flags(req.cli.preflight);
+    std::string text;
+    std::string error;
+    if (req.cli.preflight.remote()) {
+      if (!fetch_remote_schema(opts.client, text, error)) {
+        std::fprintf(stderr, "mkbulk %s: %s\n", req.mode.c_str(), error.c_str());
+        return EXIT_CONFIG;
+      }
+      apply_schema_text(req.cli.preflight, text, "GET /rest/v1/leads/describe.json",
+                        req.cli.split);
+    } else {
+      text = apply_schema_file(req.cli.preflight, req.cli.split);
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(req.run_dir, ec);
+    if (!save_schema(req.run_dir, text, error)) {
+      std::fprintf(stderr, "mkbulk %s: %s\n", req.mode.c_str(), error.c_str());
+      return EXIT_IO;
+    }
   }
   upload_display display;
   if (opts.client.http.insecure) {
