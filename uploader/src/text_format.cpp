@@ -1,32 +1,9 @@
-// text_format: JSON escaping (control characters as \u00XX) and minimal CSV quoting.
+// text_format: minimal CSV quoting (JSON escaping is the engine's json_text).
 #include "mkbulk/upload/text_format.h"
 
 #include <cstdio>
 
 namespace mkbulk::upload {
-
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (const char ch : s) {
-    const auto u = static_cast<unsigned char>(ch);
-    switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (u < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(u));
-          out += buf;
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
-}
 
 void append_field(std::string& out, std::string_view s, char delimiter) {
   const bool quote = s.find_first_of(std::string{delimiter, '"', '\r', '\n'}) != std::string_view::npos;

@@ -5,32 +5,6 @@
 
 namespace mkbulk::sandbox {
 
-void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char HEX[] = "0123456789abcdef";
-  out.push_back('"');
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (u < 0x20) {
-          out += "\\u00";
-          out.push_back(HEX[u >> 4]);
-          out.push_back(HEX[u & 0xF]);
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
-}
-
 std::string json_string(std::string_view s) {
   std::string out;
   append_json_string(out, s);

@@ -6,10 +6,12 @@
 #include <string_view>
 #include <vector>
 
+#include "mkbulk/engine/json_text.h"
+
 namespace mkbulk::upload {
 
-// Appends s as a JSON string literal (quotes included), escaping what JSON requires.
-void append_json_string(std::string& out, std::string_view s);
+// JSON string escaping is the engine's (one implementation for every JSON the project writes).
+using engine::append_json_string;
 
 // Appends one field, quoted when it holds the delimiter, a quote, CR or LF.
 void append_field(std::string& out, std::string_view s, char delimiter);

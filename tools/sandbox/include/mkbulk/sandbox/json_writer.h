@@ -5,11 +5,12 @@
 #include <string>
 #include <string_view>
 
+#include "mkbulk/engine/json_text.h"
+
 namespace mkbulk::sandbox {
 
-// Appends s as a JSON string literal (quotes included). Control characters become \uXXXX;
-// bytes >= 0x80 are copied as they are (the input is UTF-8).
-void append_json_string(std::string& out, std::string_view s);
+// JSON string escaping is the engine's (one implementation for every JSON the project writes).
+using engine::append_json_string;
 [[nodiscard]] std::string json_string(std::string_view s);
 
 // A float with a fixed number of decimals (times in seconds).
