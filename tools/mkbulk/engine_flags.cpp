@@ -30,21 +30,33 @@ std::string parse_format(std::string_view flag, std::string_view v) {
 
 }  // namespace
 
+flag_arg split_flag(std::string_view arg) noexcept {
+  if (const auto eq = arg.find('='); eq != std::string_view::npos) {
+    return {arg.substr(0, eq), arg.substr(eq + 1), true};
+  }
+  return {arg, {}, false};
+}
+
+std::string_view flag_value(const flag_arg& flag, std::span<const std::string_view> args,
+                            std::size_t i, std::size_t& used) {
+  if (flag.has_inline) {
+    used = 1;
+    return flag.inline_value;
+  }
+  if (i + 1 >= args.size()) throw usage_error(std::string(flag.name) + " needs a value");
+  used = 2;
+  return args[i + 1];
+}
+
 std::size_t parse_engine_flag(std::span<const std::string_view> args, std::size_t i,
                               engine::split_options& o) {
-  std::string_view flag = args[i];
-  if (!flag.starts_with("--")) return 0;
-  std::string_view inline_value;
-  bool has_inline = false;
-  if (const auto eq = flag.find('='); eq != std::string_view::npos) {
-    inline_value = flag.substr(eq + 1);
-    flag = flag.substr(0, eq);
-    has_inline = true;
-  }
+  if (!args[i].starts_with("--")) return 0;
+  const flag_arg arg = split_flag(args[i]);
+  const std::string_view flag = arg.name;
   static constexpr std::string_view SWITCHES[] = {"--drop-unknown", "--trim"};
   for (const auto s : SWITCHES) {
     if (flag != s) continue;
-    if (has_inline) throw usage_error(std::string(flag) + " takes no value");
+    if (arg.has_inline) throw usage_error(std::string(flag) + " takes no value");
     if (flag == "--drop-unknown") o.drop_unknown = true;
     if (flag == "--trim") o.trim = true;
     return 1;
@@ -57,12 +69,7 @@ std::size_t parse_engine_flag(std::span<const std::string_view> args, std::size_
   for (const auto s : VALUED) known = known || flag == s;
   if (!known) return 0;
   std::size_t used = 1;
-  std::string_view v = inline_value;
-  if (!has_inline) {
-    if (i + 1 >= args.size()) throw usage_error(std::string(flag) + " needs a value");
-    v = args[i + 1];
-    used = 2;
-  }
+  const std::string_view v = flag_value(arg, args, i, used);
   if (flag == "--max-bytes") {
     o.max_bytes = parse_count(flag, v);
     if (o.max_bytes == 0) throw usage_error("--max-bytes must be more than 0");

@@ -10,6 +10,20 @@
 
 namespace mkbulk::cli {
 
+// One command-line flag as given: "--name=value" (has_inline) or "--name" with its value, if
+// any, in the next argument. Shared by every flag parser of the command line.
+struct flag_arg {
+  std::string_view name;
+  std::string_view inline_value;
+  bool has_inline = false;
+};
+[[nodiscard]] flag_arg split_flag(std::string_view arg) noexcept;
+// The value of a flag that takes one: its inline part, or args[i+1]. Sets used to the number of
+// arguments consumed (1 or 2); throws usage_error when the value is missing.
+[[nodiscard]] std::string_view flag_value(const flag_arg& flag,
+                                          std::span<const std::string_view> args, std::size_t i,
+                                          std::size_t& used);
+
 // If args[i] is an engine flag, applies it (and its value: args[i+1], or after '=' in
 // "--flag=value") to options and returns how many arguments it used (1 or 2); returns 0 when
 // args[i] is not an engine flag. Throws usage_error on a missing or bad value.

@@ -7,35 +7,25 @@
 #include <sstream>
 
 #include "commands.h"
+#include "engine_flags.h"
 #include "mkbulk/engine/preflight.h"
 
 namespace mkbulk::cli {
 
 std::size_t parse_preflight_flag(std::span<const std::string_view> args, std::size_t i,
                                  preflight_flags& f) {
-  std::string_view flag = args[i];
-  if (!flag.starts_with("--")) return 0;
-  std::string_view inline_value;
-  bool has_inline = false;
-  if (const auto eq = flag.find('='); eq != std::string_view::npos) {
-    inline_value = flag.substr(eq + 1);
-    flag = flag.substr(0, eq);
-    has_inline = true;
-  }
+  if (!args[i].starts_with("--")) return 0;
+  const flag_arg arg = split_flag(args[i]);
+  const std::string_view flag = arg.name;
   if (flag == "--decimal-comma" || flag == "--no-decimal-comma") {
-    if (has_inline) throw usage_error(std::string(flag) + " takes no value");
+    if (arg.has_inline) throw usage_error(std::string(flag) + " takes no value");
     f.decimal_comma = flag == "--decimal-comma";
     if (f.value_flag.empty()) f.value_flag = flag;
     return 1;
   }
   if (flag != "--schema" && flag != "--date-order" && flag != "--on-long-value") return 0;
   std::size_t used = 1;
-  std::string_view v = inline_value;
-  if (!has_inline) {
-    if (i + 1 >= args.size()) throw usage_error(std::string(flag) + " needs a value");
-    v = args[i + 1];
-    used = 2;
-  }
+  const std::string_view v = flag_value(arg, args, i, used);
   if (flag == "--schema") {
     if (v.empty()) throw usage_error("--schema wants a describe.json file or 'remote'");
     f.schema = std::string(v);
