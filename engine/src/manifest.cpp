@@ -72,6 +72,26 @@ bool read_value_counts(simdjson::dom::object summary, simdjson::dom::object rc, 
   return true;
 }
 
+// "duplicates": {...} when the duplicate pass ran and held back at least one row.
+void add_duplicates(std::string& o, const duplicate_summary& d) {
+  if (d.policy.empty() || d.rows_held_back == 0) return;
+  o += ",\n  \"duplicates\": {";
+  add_str(o, "policy", d.policy);
+  o += ", ";
+  add_num(o, "repeated_keys", d.repeated_keys);
+  o += ", ";
+  add_num(o, "rows_held_back", d.rows_held_back);
+  o += ", ";
+  add_num(o, "rows_merged", d.rows_merged);
+  o += ", ";
+  add_num(o, "rows_rejected", d.rows_rejected);
+  o += ", ";
+  add_num(o, "overwritten_values", d.overwritten_values);
+  o += ", ";
+  add_str(o, "report", d.report);
+  o += "}";
+}
+
 std::string hex32(std::uint32_t v) {
   char buf[9];
   std::snprintf(buf, sizeof buf, "%08x", v);
@@ -164,6 +184,8 @@ void to_json(const manifest& m, Runs&& runs_of, Flush&& flush) {
   add_num(o, "rows_chunked", s.rows_chunked);
   o += ", ";
   add_num(o, "rows_rejected", s.rows_rejected);
+  o += ", ";
+  add_num(o, "rows_merged", s.rows_merged);
   o += ",\n              \"reject_counts\": {";
   for (std::size_t r = 0; r < REJECT_REASON_COUNT; ++r) {
     if (r) o += ", ";
@@ -177,7 +199,9 @@ void to_json(const manifest& m, Runs&& runs_of, Flush&& flush) {
   add_num(o, "bytes_in", s.bytes_in);
   o += ", ";
   add_num(o, "bytes_out", s.bytes_out);
-  o += "}\n}\n";
+  o += "}";
+  add_duplicates(o, m.duplicates);
+  o += "\n}\n";
   flush(o);
 }
 
@@ -394,12 +418,29 @@ bool read_manifest(const std::filesystem::path& dir, manifest& m, manifest_error
       !sr.get(summary, "bytes_in", s.bytes_in) || !sr.get(summary, "bytes_out", s.bytes_out)) {
     return false;
   }
+  // Optional (absent in manifests written before --duplicates): zero.
+  if (summary["rows_merged"].error() == simdjson::SUCCESS &&
+      !sr.get(summary, "rows_merged", s.rows_merged)) {
+    return false;
+  }
   json_reader rr{"summary.reject_counts.", err};
   for (std::size_t k = 0; k < REJECT_REASON_COUNT; ++k) {
     const std::string key(to_string(static_cast<reject_reason>(k)));
+    if (k >= REJECT_REASON_COUNT_V1 && rc[key].error() != simdjson::SUCCESS) continue;
     if (!rr.get(rc, key.c_str(), s.reject_counts[k])) return false;
   }
-  return read_value_counts(summary, rc, s, err);
+  if (!read_value_counts(summary, rc, s, err)) return false;
+  if (root["duplicates"].error() != simdjson::SUCCESS) return true;
+  simdjson::dom::object dup;
+  json_reader dr{"duplicates.", err};
+  duplicate_summary& d = m.duplicates;
+  return r.get(root, "duplicates", dup) && dr.get(dup, "policy", d.policy) &&
+         dr.get(dup, "repeated_keys", d.repeated_keys) &&
+         dr.get(dup, "rows_held_back", d.rows_held_back) &&
+         dr.get(dup, "rows_merged", d.rows_merged) &&
+         dr.get(dup, "rows_rejected", d.rows_rejected) &&
+         dr.get(dup, "overwritten_values", d.overwritten_values) &&
+         dr.get(dup, "report", d.report);
 }
 
 }  // namespace mkbulk::engine

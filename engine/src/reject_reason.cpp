@@ -8,6 +8,7 @@ namespace {
 constexpr std::array<std::string_view, REJECT_REASON_COUNT> NAMES = {
     "field_count_mismatch", "unterminated_quote", "bytes_after_closing_quote", "invalid_utf8",
     "nul_byte",             "empty_lookup_field", "record_too_large",
+    "duplicate_lookup_key", "duplicate_key_group_too_big",
 };
 }  // namespace
 

@@ -50,6 +50,9 @@ struct split_counts {
   std::uint64_t rows_in = 0;
   std::uint64_t rows_chunked = 0;
   std::uint64_t rows_rejected = 0;
+  // --duplicates merge|keep-first|keep-last: rows folded into another row of the same lookup
+  // key (held back minus written). rows_in = rows_chunked + rows_rejected + rows_merged.
+  std::uint64_t rows_merged = 0;
   std::array<std::uint64_t, REJECT_REASON_COUNT> reject_counts{};
   std::uint64_t bare_quotes = 0;  // literal quotes inside unquoted fields (kept, counted)
   std::uint64_t bytes_in = 0;
@@ -60,6 +63,19 @@ struct split_counts {
   std::array<std::uint64_t, VALUE_PROBLEM_SLOTS> value_reject_counts{};
   std::array<std::uint64_t, VALUE_PROBLEM_SLOTS> predicted_warnings{};
   friend bool operator==(const split_counts&, const split_counts&) = default;
+};
+
+// What --duplicates did (manifest.json's "duplicates", omitted when policy is empty or no row
+// was held back). policy empty: the duplicate pass did not run.
+struct duplicate_summary {
+  std::string policy;                  // "merge", "keep-first", "keep-last", "reject", "allow"
+  std::uint64_t repeated_keys = 0;     // keys with more than one row (groups reported)
+  std::uint64_t rows_held_back = 0;    // rows diverted from the chunks to the duplicate pass
+  std::uint64_t rows_merged = 0;       // rows folded into another (= counts.rows_merged)
+  std::uint64_t rows_rejected = 0;     // duplicate_lookup_key + duplicate_key_group_too_big
+  std::uint64_t overwritten_values = 0;  // merge: values replaced by a different later value
+  std::string report;                  // "duplicates.csv", or "" when no group was reported
+  friend bool operator==(const duplicate_summary&, const duplicate_summary&) = default;
 };
 
 struct manifest {
@@ -77,6 +93,7 @@ struct manifest {
   std::string header_line;  // as written in each chunk, without the line end
   std::vector<chunk_info> chunks;
   split_counts counts;
+  duplicate_summary duplicates;
   friend bool operator==(const manifest&, const manifest&) = default;
 };
 

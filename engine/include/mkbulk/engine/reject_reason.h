@@ -16,9 +16,14 @@ enum class reject_reason : std::uint8_t {
   nul_byte,                   // a NUL byte anywhere in the record
   empty_lookup_field,         // the lookup field (default email) is empty
   record_too_large,           // bigger than any chunk can hold under the byte budget
+  duplicate_lookup_key,       // --duplicates reject: the lookup key occurs more than once
+  duplicate_key_group_too_big,  // --duplicates allow: one key's rows exceed a chunk's budget
 };
 
-inline constexpr std::size_t REJECT_REASON_COUNT = 7;
+inline constexpr std::size_t REJECT_REASON_COUNT = 9;
+// Reasons added after manifest version 1 was first written: absent from older manifests'
+// reject_counts (read as zero).
+inline constexpr std::size_t REJECT_REASON_COUNT_V1 = 7;
 
 // The snake_case code written to rejects.csv and the JSON summary.
 [[nodiscard]] std::string_view to_string(reject_reason r) noexcept;
