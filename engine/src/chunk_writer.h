@@ -68,6 +68,15 @@ class chunk_writer {
     pending_len_ = 0;
   }
 
+  // --duplicates allow (split_duplicates_finish.cpp) keeps a key's rows in one chunk: the row
+  // bytes the open chunk (or, when none is open, a new one) still takes, and a cut on demand.
+  [[nodiscard]] std::uint64_t room() const noexcept {
+    const std::uint64_t used = chunk_open_ ? chunk_bytes_ : opt_.header.size();
+    return used < opt_.max_bytes ? opt_.max_bytes - used : 0;
+  }
+  void end_chunk() {
+    if (chunk_open_) close_chunk();
+  }
   // Closes the last chunk and waits for the writer; fills chunks (in order). False with error
   // on an I/O error.
   [[nodiscard]] bool finish(std::vector<chunk_info>& chunks, std::string& error);

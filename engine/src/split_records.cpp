@@ -109,7 +109,7 @@ split_run::step split_run::fast_record(std::size_t rs, std::size_t p, line_end e
                   "the record needs " + std::to_string(size) + " bytes; a chunk of " +
                       std::to_string(opt_.max_bytes) + " bytes holds " +
                       std::to_string(max_row_bytes_) + " after the header");
-    } else {
+    } else if (dups_ == nullptr || !hold_back(rs, p, true)) {  // --duplicates: split_duplicates.cpp
       ++result_.result.counts.rows_in;
       writer_->begin_row(line_, size);
       if (eol == line_end::lf) {
@@ -277,6 +277,7 @@ split_run::step split_run::accept(std::size_t rs, std::size_t end,
                       std::to_string(opt_.max_bytes) + " bytes holds " +
                       std::to_string(max_row_bytes_) + " after the header");
   }
+  if (dups_ != nullptr && hold_back(rs, end, raw)) return step::ok;  // --duplicates: split_duplicates.cpp
   ++result_.result.counts.rows_in;
   if (checker_) checker_->commit(result_.result.counts);
   writer_->begin_row(line_, size);

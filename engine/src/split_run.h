@@ -26,10 +26,16 @@ inline constexpr std::size_t DEFAULT_BLOCK_BYTES = std::size_t{256} << 10;
 inline constexpr std::size_t SNIFF_BYTES = 64 * 1024;
 inline constexpr std::size_t WINDOW_BLOCKS = 1024;  // 64 KiB of input per kernel call
 
+class duplicate_pass;  // split_duplicates.h
+
 class split_run {
  public:
   split_run(const split_options& options, chunk_sink* sink, const progress_fn& progress);
   split_result run();
+  // --duplicates (split_duplicates.cpp): the pass whose hold_back() sees every row to chunk
+  // (null: none), and the input's name for the manifest when the run reads a spooled copy.
+  void set_duplicates(duplicate_pass* pass) noexcept { dups_ = pass; }
+  void set_input_name(std::string name) { input_name_ = std::move(name); }
   // Setup only (sniff): dialect and header, no output.
   sniff_result sniff();
 
@@ -71,6 +77,11 @@ class split_run {
   bool typed_spans(std::size_t rs, std::size_t end);
   void walk_spans(std::size_t rs, std::size_t end, bool typed_only);
   value_verdict check_raw(std::span<const field_span> spans);
+  // split_duplicates.cpp: diverts a row to chunk (its output bytes: [rs, end) when raw, else
+  // out_) when the duplicate pass takes it; true when taken (counted, not written). After the
+  // input: the held-back rows back into chunks, rejects and duplicates.csv.
+  bool hold_back(std::size_t rs, std::size_t end, bool raw);
+  bool finish_duplicates();
   void count_eol(line_end e) noexcept;
   void report_progress(bool force);
 
@@ -94,6 +105,10 @@ class split_run {
   bool fast_copy_ = false;
   std::uint64_t max_row_bytes_ = 0;  // max_bytes minus the header line
 
+  duplicate_pass* dups_ = nullptr;
+  std::string input_name_;
+  std::size_t lookup_out_ = 0;  // the lookup field's position among the output columns
+  std::string dup_key_;
   std::unique_ptr<record_checker> checker_;  // pre-flight; null without a schema
   std::size_t partial_rs_ = NO_POS;  // spans_ holds only the typed columns of [rs, end)
   std::size_t partial_end_ = 0;

@@ -8,6 +8,7 @@
 #include "mkbulk/engine/scan_dispatch.h"
 #include "preflight_checker.h"
 #include "record_encoder.h"
+#include "split_duplicates.h"
 #include "split_run.h"
 
 namespace mkbulk::engine {
@@ -120,6 +121,9 @@ bool split_run::read_header(bool keep_going) {
   }
   n_fields_ = plan_.source_fields;
   lookup_ = plan_.lookup_index;
+  for (std::size_t k = 0; k < plan_.columns.size(); ++k) {
+    if (plan_.columns[k].source_index == lookup_) lookup_out_ = k;
+  }
   fast_copy_ = plan_.identity && out_delim_ == static_cast<char>(delim_) && !opt_.trim;
   if (opt_.preflight) setup_preflight();
   const std::uint64_t header_bytes = plan_.header_line.size() + 1;
@@ -170,7 +174,7 @@ bool split_run::prepare_output() {
 
 void split_run::fill_manifest() {
   manifest& m = result_.result;
-  m.input_path = opt_.input_path;
+  m.input_path = input_name_.empty() ? opt_.input_path : input_name_;
   m.input_bytes = win_.bytes_read();
   m.format = format_of(static_cast<char>(delim_));
   m.delimiter = static_cast<char>(delim_);
@@ -208,7 +212,7 @@ split_result split_run::run() {
     fill_manifest();
     return finish();
   }
-  const bool looped = main_loop();
+  const bool looped = main_loop() && (dups_ == nullptr || finish_duplicates());
   std::string err;
   if (!looped) {
     writer_->abandon();
@@ -255,6 +259,7 @@ sniff_result split_run::sniff() {
 
 split_result run_split(const split_options& options, chunk_sink* sink,
                        const progress_fn& progress) {
+  if (options.duplicates) return detail::run_split_deduplicated(options, sink, progress);
   detail::split_run run(options, sink, progress);
   return run.run();
 }

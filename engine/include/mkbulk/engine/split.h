@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "mkbulk/engine/duplicate_keys.h"
 #include "mkbulk/engine/manifest.h"
 
 namespace mkbulk::engine {
@@ -43,6 +44,14 @@ struct split_options {
   std::filesystem::path rejects_path;
   // Pre-flight's typed checks against a lead schema (preflight.h); null: none, and no cost.
   std::shared_ptr<const preflight_options> preflight;
+  // --duplicates: rows sharing a lookup key (folded: case, surrounding blanks) are merged,
+  // kept once, rejected or kept together (engine/README.md, "Duplicate lookup keys"). Costs a
+  // keys-only first pass over the input. nullopt: not looked for.
+  std::optional<duplicate_policy> duplicates;
+  // Where the duplicate pass keeps its temporary files (standard input spooled to be read
+  // twice, the held-back rows); removed at the end. Empty: out_dir, else rejects_path's
+  // directory, else the current directory.
+  std::filesystem::path work_dir;
 };
 
 // Hears of each chunk once its file is complete and closed, in chunk order, on a pipeline
