@@ -252,6 +252,9 @@ void expect_defect_visible(const record& r, defect_kind kind) {
     case defect_kind::unterminated_quote:
       EXPECT_EQ(r.defect, reject_reason::unterminated_quote);
       break;
+    case defect_kind::duplicate_key:
+      ADD_FAILURE() << "duplicate_key is not a --defect-rate defect";
+      break;
   }
   if (kind != defect_kind::invalid_utf8) {
     EXPECT_TRUE(valid_utf8(r.raw));

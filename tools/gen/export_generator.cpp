@@ -145,6 +145,64 @@ void export_generator::inject_typed_defect() {
   typed_truth_.push_back({next_line_, problem});
 }
 
+bool export_generator::repeat_earlier_key() {
+  if (!chance(options_.duplicate_rate) || reservoir_.empty()) return false;
+  const earlier_key& k = reservoir_[below(reservoir_.size())];
+  std::string& e = edit(0);
+  e = k.email;
+  const auto upper = [](char& c) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  };
+  const auto lead_space = [&e] {  // (not e.insert(0, " "): GCC 12's -Wrestrict misfires)
+    std::string t(1, ' ');
+    t += e;
+    e.swap(t);
+  };
+  // Another spelling of the same key: Marketo matches e-mails without regard to case, and the
+  // engine trims them. Each variant differs from the (lower-case) original.
+  switch (below(4)) {
+    case 0:
+      for (char& c : e) upper(c);
+      break;
+    case 1:
+      upper(e[0]);
+      if (e[0] == k.email[0]) lead_space();  // (no letter to raise: a space instead)
+      break;
+    case 2: {
+      const std::uint64_t where = below(3);  // leading, trailing or both
+      if (where != 1) lead_space();
+      if (where != 0) e += "  ";
+      break;
+    }
+    default:
+      for (std::size_t i = e.find('@'); i < e.size(); ++i) upper(e[i]);
+      e += ' ';
+  }
+  values_[0] = e;
+  // Some repeats leave columns empty (merge keeps the earlier value there); the others carry
+  // freshly drawn, different values (the later non-empty value wins).
+  if (chance(0.4)) {
+    for (int n = 0; n < 3; ++n) {
+      const std::size_t i = 1 + below(13);  // not the e-mail, not the multi-line Comments
+      values_[i] = {};
+      must_quote_[i] = false;
+    }
+  }
+  truth_.push_back({next_line_, defect_kind::duplicate_key, k.line});
+  return true;
+}
+
+void export_generator::remember_key() {
+  // Reservoir sampling (Vitter's algorithm R): every clean row so far is equally likely kept.
+  ++keys_offered_;
+  if (reservoir_.size() < DUPLICATE_RESERVOIR) {
+    reservoir_.push_back({std::string(values_[0]), next_line_});
+    return;
+  }
+  const std::uint64_t slot = below(keys_offered_);
+  if (slot < DUPLICATE_RESERVOIR) reservoir_[slot] = {std::string(values_[0]), next_line_};
+}
+
 std::vector<truth_entry> export_generator::take_truth() {
   std::vector<truth_entry> taken;
   taken.swap(truth_);
@@ -352,10 +410,14 @@ void export_generator::write_row(std::string& out) {
         values_[2] = pick(std::span<const std::string_view>(BARE_QUOTE_VALUES));
         raw_only = 2;
         break;
+      case defect_kind::duplicate_key:
+        break;  // never drawn here (validate() keeps it out of kinds_)
     }
     truth_.push_back({next_line_, *defect});
   } else if (options_.typed_defect_rate > 0 && chance(options_.typed_defect_rate)) {
     inject_typed_defect();
+  } else if (options_.duplicate_rate > 0 && !repeat_earlier_key()) {
+    remember_key();  // a clean row with a key of its own: one a later row may repeat
   }
 
   for (std::size_t i = 0; i < n_fields; ++i) {

@@ -21,7 +21,11 @@ enum class defect_kind : std::uint8_t {
   nul_byte,                   // a NUL byte inside a field
   empty_lookup_field,         // an empty e-mail address
   bare_quote,                 // a literal " inside an unquoted field: kept, not rejected
+  // Not drawn by --defect-rate (--duplicate-rate injects it): the row repeats the lookup
+  // e-mail of an earlier row, in another case and/or with surrounding spaces.
+  duplicate_key,
 };
+// The kinds a row's defect is drawn from (--defects); duplicate_key comes after them.
 inline constexpr std::size_t DEFECT_KIND_COUNT = 7;
 
 [[nodiscard]] std::string_view to_string(defect_kind k) noexcept;
@@ -55,6 +59,12 @@ struct generator_options {
   // fraction or a value past 2^31 in Num Employees, a lookup e-mail without a top-level domain.
   // 0 (the default) draws nothing, so the output is the same bytes as without the option.
   double typed_defect_rate = 0;
+  // Duplicate lookup keys (issue 5): share of rows (among those with no defect above) that
+  // repeat the e-mail of an earlier row, in another case and/or with surrounding spaces, some
+  // with empty values in other columns (the rest are drawn anew, so they differ). The earlier
+  // row is drawn from a bounded reservoir of earlier clean rows' e-mails. 0 (the default)
+  // draws nothing: the output is the same bytes as without the option.
+  double duplicate_rate = 0;
 
   // Throws std::invalid_argument with a message for people when the options make no sense.
   void validate() const;
@@ -65,6 +75,7 @@ struct generator_options {
 struct truth_entry {
   std::uint64_t source_line = 0;
   defect_kind kind = defect_kind::field_count_mismatch;
+  std::uint64_t first_line = 0;  // duplicate_key: the line of the key's first row; else 0
   friend bool operator==(const truth_entry&, const truth_entry&) = default;
 };
 
@@ -114,6 +125,8 @@ class export_generator {
   std::string& edit(std::size_t i);  // values_[i] copied to owned_[i], for changing
   void write_row(std::string& out);
   void inject_typed_defect();
+  [[nodiscard]] bool repeat_earlier_key();  // --duplicate-rate: this row repeats a key
+  void remember_key();                      // offers this row's e-mail to the reservoir
 
   generator_options options_;
   std::uint64_t rng_[4]{};       // xoshiro256** state
@@ -129,15 +142,28 @@ class export_generator {
   std::string owned_[FIELD_COUNT + 1];        // storage of the composed values_
   bool must_quote_[FIELD_COUNT + 1]{};        // values_[i] holds a delimiter, quote or line end
   std::uint64_t line_breaks_ = 0;             // line ends inside values_ (multi-line Comments)
+  // --duplicate-rate: a uniform sample (reservoir sampling, at most DUPLICATE_RESERVOIR) of
+  // the e-mails of earlier clean rows, with their source lines; memory stays bounded.
+  struct earlier_key {
+    std::string email;
+    std::uint64_t line = 0;
+  };
+  std::vector<earlier_key> reservoir_;
+  std::uint64_t keys_offered_ = 0;
 };
+
+// How many earlier e-mails --duplicate-rate keeps to repeat (about 50 bytes each).
+inline constexpr std::size_t DUPLICATE_RESERVOIR = 4096;
 
 // The whole export in memory (tests and benchmarks); truth, if given, receives the defects.
 [[nodiscard]] std::string generate_export(const generator_options& options,
                                           std::vector<truth_entry>* truth = nullptr);
 
 // The truth file: header "source_line,kind,expected_reason" and one line per defect, LF ends.
-[[nodiscard]] std::string_view truth_csv_header() noexcept;
-void append_truth_csv(std::string& out, const truth_entry& e);
+// with_first_line (mkbulk-gen writes it when --duplicate-rate is given): a fourth column,
+// first_line, the line of the key's first row for duplicate_key and empty for the others.
+[[nodiscard]] std::string_view truth_csv_header(bool with_first_line = false) noexcept;
+void append_truth_csv(std::string& out, const truth_entry& e, bool with_first_line = false);
 
 // "4096", "100K", "100M", "1G", "4GiB": binary units (K = 1024). Throws std::invalid_argument.
 [[nodiscard]] std::uint64_t parse_size(std::string_view text);

@@ -12,10 +12,10 @@
 namespace mkbulk::gen {
 namespace {
 
-constexpr std::array<std::string_view, DEFECT_KIND_COUNT> KIND_NAMES = {
+constexpr std::array<std::string_view, DEFECT_KIND_COUNT + 1> KIND_NAMES = {
     "field_count_mismatch", "unterminated_quote", "bytes_after_closing_quote",
     "invalid_utf8",         "nul_byte",           "empty_lookup_field",
-    "bare_quote",
+    "bare_quote",           "duplicate_key",
 };
 
 }  // namespace
@@ -32,7 +32,10 @@ std::optional<defect_kind> defect_kind_from_string(std::string_view s) noexcept 
 }
 
 std::string_view expected_reason(defect_kind k) noexcept {
-  // Every rejecting kind is named after the engine's reject_reason code.
+  // Every rejecting kind is named after the engine's reject_reason code. A duplicate key is
+  // rejected with that code only under --duplicates reject; merge (the default) folds the row
+  // into its key's first row instead.
+  if (k == defect_kind::duplicate_key) return "duplicate_lookup_key";
   return k == defect_kind::bare_quote ? std::string_view("none") : to_string(k);
 }
 
@@ -52,6 +55,14 @@ void generator_options::validate() const {
   }
   if (!is_rate(typed_defect_rate)) {
     throw std::invalid_argument("--typed-defect-rate must be a number from 0 to 1");
+  }
+  if (!is_rate(duplicate_rate)) {
+    throw std::invalid_argument("--duplicate-rate must be a number from 0 to 1");
+  }
+  for (const defect_kind k : defects) {
+    if (static_cast<std::size_t>(k) >= DEFECT_KIND_COUNT) {
+      throw std::invalid_argument("duplicate_key is not a --defects kind: use --duplicate-rate");
+    }
   }
 }
 
@@ -78,13 +89,20 @@ void append_typed_truth_csv(std::string& out, const typed_truth_entry& e) {
   out += ",none\n";
 }
 
-std::string_view truth_csv_header() noexcept { return "source_line,kind,expected_reason\n"; }
+std::string_view truth_csv_header(bool with_first_line) noexcept {
+  return with_first_line ? "source_line,kind,expected_reason,first_line\n"
+                         : "source_line,kind,expected_reason\n";
+}
 
-void append_truth_csv(std::string& out, const truth_entry& e) {
+void append_truth_csv(std::string& out, const truth_entry& e, bool with_first_line) {
   char buf[24];
   const auto r = std::to_chars(buf, buf + sizeof buf, e.source_line);
   out.append(buf, r.ptr);
   out.append(",").append(to_string(e.kind)).append(",").append(expected_reason(e.kind));
+  if (with_first_line) {
+    out += ',';
+    if (e.first_line != 0) out += std::to_string(e.first_line);
+  }
   out += '\n';
 }
 

@@ -17,7 +17,7 @@ constexpr std::string_view USAGE =
     "usage: mkbulk-gen [--seed N] (--rows N | --bytes SIZE) [--format csv|tsv|ssv] [--bom]\n"
     "                  [--crlf] [--quote-all] [--multiline-rate R] [--defect-rate R]\n"
     "                  [--defects kind,kind,...] [--truth FILE] [--out FILE]\n"
-    "                  [--typed-defect-rate R] [--typed-truth FILE]\n"
+    "                  [--typed-defect-rate R] [--typed-truth FILE] [--duplicate-rate R]\n"
     "\n"
     "Writes a lead export with a header line and N rows (or rows until SIZE bytes), the same\n"
     "bytes for the same options and seed. SIZE takes binary units: 100K, 100M, 1G, 4G\n"
@@ -28,7 +28,10 @@ constexpr std::string_view USAGE =
     "--typed-defect-rate R puts, in that share of the other rows, one value that only a\n"
     "lead schema check catches (mkbulk --schema): a non-number revenue, a fractional or\n"
     "too large employee count, an e-mail without a top-level domain; --typed-truth writes\n"
-    "source_line,with_schema,without_schema for each.\n";
+    "source_line,with_schema,without_schema for each.\n"
+    "--duplicate-rate R makes that share of the clean rows repeat the e-mail of an earlier\n"
+    "row (another case, surrounding spaces, other or empty values elsewhere); --truth then\n"
+    "lists each as duplicate_key with a fourth column, first_line: the key's first row.\n";
 
 std::uint64_t parse_count(std::string_view flag, std::string_view v) {
   std::uint64_t n = 0;
@@ -110,6 +113,8 @@ cli parse_args(int argc, char** argv) {
       }
     } else if (a == "--typed-defect-rate") {
       c.options.typed_defect_rate = parse_rate(a, value());
+    } else if (a == "--duplicate-rate") {
+      c.options.duplicate_rate = parse_rate(a, value());
     } else if (a == "--typed-truth") {
       c.typed_truth_path = value();
     } else if (a == "--truth") {
@@ -156,14 +161,17 @@ int run(const cli& c) {
   std::string typed_buf(mkbulk::gen::typed_truth_csv_header());
   mkbulk::gen::export_generator gen(c.options);
   std::string buf;
-  std::string truth_buf(mkbulk::gen::truth_csv_header());
+  const bool with_first_line = c.options.duplicate_rate > 0;
+  std::string truth_buf(mkbulk::gen::truth_csv_header(with_first_line));
   buf.reserve(std::size_t{5} << 20);
   while (true) {
     buf.clear();
     if (!gen.fill(buf, std::size_t{4} << 20)) break;
     write_all(out, buf, out_name);
     if (truth != nullptr) {
-      for (const auto& e : gen.take_truth()) mkbulk::gen::append_truth_csv(truth_buf, e);
+      for (const auto& e : gen.take_truth()) {
+        mkbulk::gen::append_truth_csv(truth_buf, e, with_first_line);
+      }
       write_all(truth, truth_buf, c.truth_path);
       truth_buf.clear();
     }
