@@ -64,7 +64,7 @@ std::size_t parse_engine_flag(std::span<const std::string_view> args, std::size_
   static constexpr std::string_view VALUED[] = {
       "--max-bytes",   "--format",      "--delimiter", "--out-format", "--lookup-field",
       "--map",         "--drop-column", "--max-rejects", "--threads",  "--block-bytes",
-      "--kernel"};
+      "--kernel",      "--duplicates"};
   bool known = false;
   for (const auto s : VALUED) known = known || flag == s;
   if (!known) return 0;
@@ -107,11 +107,18 @@ std::size_t parse_engine_flag(std::span<const std::string_view> args, std::size_
     o.block_bytes = static_cast<std::size_t>(parse_count(flag, v));
   } else if (flag == "--kernel") {
     o.kernel = std::string(v);
+  } else if (flag == "--duplicates") {
+    o.duplicates = engine::duplicate_policy_from_string(v);
+    if (!o.duplicates) {
+      throw usage_error("--duplicates wants merge, keep-last, keep-first, reject or allow, not '" +
+                        std::string(v) + "'");
+    }
   }
   return used;
 }
 
 void apply_engine_environment(engine::split_options& options) {
+  if (!options.duplicates) options.duplicates = engine::duplicate_policy::merge;
   if (!options.kernel.empty()) return;
   if (const char* k = std::getenv("MKBULK_FORCE_KERNEL"); k != nullptr && *k != '\0') {
     options.kernel = k;
@@ -131,7 +138,11 @@ std::string_view engine_flags_help() noexcept {
          "  --trim                trim spaces and tabs around values\n"
          "  --max-rejects N       stop (exit 65) once more than N rows are rejected\n"
          "  --threads N           1 = no writer thread (default: what the machine has)\n"
-         "  --kernel NAME         force a scan kernel (also MKBULK_FORCE_KERNEL)\n";
+         "  --kernel NAME         force a scan kernel (also MKBULK_FORCE_KERNEL)\n"
+         "  --duplicates P        rows sharing a lookup key (case and spaces aside): merge\n"
+         "                        (default; later non-empty values win), keep-last, keep-first,\n"
+         "                        reject, or allow (kept together in one chunk); see\n"
+         "                        duplicates.csv\n";
 }
 
 int exit_code_of(const engine::split_result& r) noexcept {

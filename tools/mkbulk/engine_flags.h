@@ -30,10 +30,12 @@ struct flag_arg {
 //   --max-bytes N  --format csv|tsv|ssv  --delimiter ,|tab|;  --out-format csv|tsv|ssv
 //   --lookup-field F  --map SOURCE=FIELD  --drop-unknown  --drop-column NAME  --trim
 //   --max-rejects N  --threads N  --block-bytes N  --kernel NAME
+//   --duplicates merge|keep-last|keep-first|reject|allow
 std::size_t parse_engine_flag(std::span<const std::string_view> args, std::size_t i,
                               engine::split_options& options);
 
-// Applies what the environment says (MKBULK_FORCE_KERNEL) unless a flag already did.
+// Applies what the environment says (MKBULK_FORCE_KERNEL) and the command line's defaults
+// (--duplicates merge) unless a flag already did. Every command that splits calls it.
 void apply_engine_environment(engine::split_options& options);
 
 // The flags' help text, one per line, indented by two spaces.

@@ -1,6 +1,8 @@
 // Progress bar and summaries of split/validate; the only place that formats those numbers.
 #include "split_report.h"
 
+#include <filesystem>
+
 #include "mkbulk/engine/json_text.h"
 #include "mkbulk/engine/value_checks.h"
 
@@ -74,6 +76,49 @@ void progress_bar::finish() {
   std::fflush(out_);
 }
 
+namespace {
+// ,"duplicates":{...} when the duplicate pass ran (policy set), even if nothing repeated.
+void append_duplicates_json(std::string& o, const engine::duplicate_summary& d) {
+  if (d.policy.empty()) return;
+  o += ",\"duplicates\":{\"policy\":";
+  engine::append_json_string(o, d.policy);
+  o += ",\"repeated_keys\":" + std::to_string(d.repeated_keys);
+  o += ",\"rows_held_back\":" + std::to_string(d.rows_held_back);
+  o += ",\"rows_merged\":" + std::to_string(d.rows_merged);
+  o += ",\"rows_rejected\":" + std::to_string(d.rows_rejected);
+  o += ",\"overwritten_values\":" + std::to_string(d.overwritten_values);
+  o += ",\"report\":";
+  engine::append_json_string(o, d.report);
+  o += '}';
+}
+
+// "duplicates: 12 keys repeated, 42 rows merged into 12 (see out/duplicates.csv)"
+std::string duplicates_line(const engine::duplicate_summary& d, std::string_view report_dir) {
+  std::string s = "duplicates: " + with_commas(d.repeated_keys);
+  s += d.repeated_keys == 1 ? " key repeated, " : " keys repeated, ";
+  const std::uint64_t kept = d.repeated_keys;
+  if (d.policy == "reject") {
+    s += with_commas(d.rows_rejected) + " rows rejected";
+  } else if (d.policy == "allow") {
+    s += with_commas(d.rows_held_back - d.rows_rejected) + " rows kept together";
+    if (d.rows_rejected != 0) s += ", " + with_commas(d.rows_rejected) + " rejected (group too big)";
+  } else {
+    s += with_commas(d.rows_merged + kept) + " rows ";
+    s += d.policy == "merge" ? "merged" : "reduced";
+    s += " into " + with_commas(kept);
+    if (d.policy != "merge") s += " (" + d.policy + ")";
+    if (d.overwritten_values != 0) {
+      s += ", " + with_commas(d.overwritten_values) + " values overwritten";
+    }
+  }
+  if (!d.report.empty()) {
+    std::filesystem::path p = std::filesystem::path(report_dir) / d.report;
+    s += " (see " + p.string() + ")";
+  }
+  return s;
+}
+}  // namespace
+
 std::string summary_json(const engine::split_result& r, std::string_view out_dir,
                          std::string_view rejects_path) {
   const engine::split_counts& c = r.result.counts;
@@ -84,6 +129,7 @@ std::string summary_json(const engine::split_result& r, std::string_view out_dir
   o += ",\"rows_in\":" + std::to_string(c.rows_in);
   o += ",\"rows_chunked\":" + std::to_string(c.rows_chunked);
   o += ",\"rows_rejected\":" + std::to_string(c.rows_rejected);
+  o += ",\"rows_merged\":" + std::to_string(c.rows_merged);
   o += ",\"reject_counts\":{";
   for (std::size_t i = 0; i < engine::REJECT_REASON_COUNT; ++i) {
     if (i) o += ',';
@@ -121,6 +167,7 @@ std::string summary_json(const engine::split_result& r, std::string_view out_dir
   engine::append_json_string(o, out_dir);
   o += ",\"rejects\":";
   engine::append_json_string(o, rejects_path);
+  append_duplicates_json(o, r.result.duplicates);
   o += "}\n";
   return o;
 }
@@ -189,6 +236,12 @@ void print_summary(std::FILE* out, std::string_view command, const engine::split
   if (c.rows_rejected != 0 && !rejects_path.empty()) {
     std::fprintf(out, "  rejected rows and why: %.*s\n", static_cast<int>(rejects_path.size()),
                  rejects_path.data());
+  }
+  if (r.result.duplicates.repeated_keys != 0) {
+    const std::string dir =
+        !out_dir.empty() ? std::string(out_dir)
+                         : std::filesystem::path(rejects_path).parent_path().string();
+    std::fprintf(out, "  %s\n", duplicates_line(r.result.duplicates, dir).c_str());
   }
 }
 

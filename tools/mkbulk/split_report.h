@@ -26,8 +26,10 @@ class progress_bar {
 };
 
 // {"status": ..., "message": ..., "rows_in": ..., "rows_chunked", "rows_rejected",
-//  "reject_counts": {...}, "chunks", "bytes_in", "bytes_out", "seconds", "bare_quotes",
-//  "kernel", "out_dir", "rejects"} on one line.
+//  "rows_merged", "reject_counts": {...}, "chunks", "bytes_in", "bytes_out", "seconds",
+//  "bare_quotes", "kernel", "out_dir", "rejects", "duplicates": {policy, repeated_keys,
+//  rows_held_back, rows_merged, rows_rejected, overwritten_values, report}} on one line
+//  ("duplicates" only when the duplicate pass ran).
 [[nodiscard]] std::string summary_json(const engine::split_result& r, std::string_view out_dir,
                                        std::string_view rejects_path);
 

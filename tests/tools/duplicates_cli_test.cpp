@@ -1,0 +1,147 @@
+// mkbulk --duplicates as a user runs it: merge by default (split and validate), each policy by
+// flag, standard input (spooled and removed), the --json "duplicates" object and rows_merged,
+// the one summary line, duplicates.csv, and a bad value as a usage error.
+#include <gtest/gtest.h>
+#include <simdjson.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+
+#include "split_test_support.h"
+
+namespace mkbulk::engine {
+namespace {
+
+struct run_result {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs a shell command line built from trusted test strings; stdout and stderr are captured.
+run_result run(const testing::temp_dir& dir, const std::string& args,
+               const std::string& stdin_file = "") {
+  const auto out = dir.path() / "stdout.txt";
+  const auto err = dir.path() / "stderr.txt";
+  std::string cmd = "cd '" + dir.path().string() + "' && '" MKBULK_CLI "' " + args;
+  if (!stdin_file.empty()) cmd += " < '" + stdin_file + "'";
+  cmd += " > '" + out.string() + "' 2> '" + err.string() + "'";
+  const int status = std::system(cmd.c_str());
+  run_result r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = testing::read_file(out);
+  r.err = testing::read_file(err);
+  return r;
+}
+
+// ann three times (case and spaces differ), bob twice, cy once.
+const std::string INPUT =
+    "Email Address,First Name,Company\n"
+    "ann@x.com,Ann,\n"
+    "bob@x.com,Bob,Acme\n"
+    " ANN@x.com,,Initech\n"
+    "cy@x.com,Cy,\n"
+    "Ann@X.com ,Annie,\n"
+    "bob@X.COM,,\n";
+
+TEST(duplicates_cli, split_merges_by_default_and_reports_it) {
+  testing::temp_dir dir;
+  testing::write_file(dir.path() / "in.csv", INPUT);
+  const auto r = run(dir, "split in.csv --out-dir out --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  ASSERT_FALSE(parser.parse(r.out).get(doc)) << r.out;
+  EXPECT_EQ(std::uint64_t(doc["rows_in"]), 6u);
+  EXPECT_EQ(std::uint64_t(doc["rows_chunked"]), 3u);
+  EXPECT_EQ(std::uint64_t(doc["rows_merged"]), 3u);
+  EXPECT_EQ(std::string_view(doc["duplicates"]["policy"]), "merge");
+  EXPECT_EQ(std::uint64_t(doc["duplicates"]["repeated_keys"]), 2u);
+  EXPECT_EQ(std::uint64_t(doc["duplicates"]["rows_held_back"]), 5u);
+  EXPECT_EQ(std::uint64_t(doc["duplicates"]["overwritten_values"]), 1u);  // Ann -> Annie
+  EXPECT_EQ(std::string_view(doc["duplicates"]["report"]), "duplicates.csv");
+  EXPECT_NE(r.err.find("duplicates: 2 keys repeated, 5 rows merged into 2"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(testing::read_file(dir.path() / "out/duplicates.csv"),
+            "key,action,kept_line,source_lines,overwritten_values\n"
+            "ann@x.com,merge,2,2 4 6,1\n"
+            "bob@x.com,merge,3,3 7,0\n");
+  EXPECT_EQ(testing::read_file(dir.path() / "out/chunks/000001.csv"),
+            "email,firstName,company\n"
+            "cy@x.com,Cy,\n"
+            "Ann@X.com ,Annie,Initech\n"
+            "bob@X.COM,Bob,Acme\n");
+}
+
+TEST(duplicates_cli, each_policy_by_flag) {
+  testing::temp_dir dir;
+  testing::write_file(dir.path() / "in.csv", INPUT);
+  auto r = run(dir, "split in.csv --out-dir first --duplicates keep-first");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(testing::read_file(dir.path() / "first/chunks/000001.csv"),
+            "email,firstName,company\ncy@x.com,Cy,\nann@x.com,Ann,\nbob@x.com,Bob,Acme\n");
+  r = run(dir, "split in.csv --out-dir last --duplicates=keep-last");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(testing::read_file(dir.path() / "last/chunks/000001.csv"),
+            "email,firstName,company\ncy@x.com,Cy,\nAnn@X.com ,Annie,\nbob@X.COM,,\n");
+  r = run(dir, "split in.csv --out-dir rej --duplicates reject --json");
+  EXPECT_EQ(r.code, 1) << r.err;  // rows rejected
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  ASSERT_FALSE(parser.parse(r.out).get(doc)) << r.out;
+  EXPECT_EQ(std::uint64_t(doc["reject_counts"]["duplicate_lookup_key"]), 5u);
+  EXPECT_EQ(std::uint64_t(doc["rows_merged"]), 0u);
+  EXPECT_NE(testing::read_file(dir.path() / "rej/rejects.csv").find("duplicate_lookup_key"),
+            std::string::npos);
+  r = run(dir, "split in.csv --out-dir allow --duplicates allow");
+  ASSERT_EQ(r.code, 0) << r.err;
+  // The unique row in its own chunk; all held rows after it, in a chunk of their own, each
+  // key's rows together in source order.
+  EXPECT_EQ(testing::read_file(dir.path() / "allow/chunks/000001.csv"),
+            "email,firstName,company\ncy@x.com,Cy,\n");
+  EXPECT_EQ(testing::read_file(dir.path() / "allow/chunks/000002.csv"),
+            "email,firstName,company\nann@x.com,Ann,\n ANN@x.com,,Initech\nAnn@X.com ,Annie,\n"
+            "bob@x.com,Bob,Acme\nbob@X.COM,,\n");
+  r = run(dir, "split in.csv --out-dir bad --duplicates off");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--duplicates wants"), std::string::npos) << r.err;
+}
+
+TEST(duplicates_cli, stdin_is_read_twice_through_a_spool_that_is_removed) {
+  testing::temp_dir dir;
+  testing::write_file(dir.path() / "in.csv", INPUT);
+  const auto r = run(dir, "split - --out-dir out --json", (dir.path() / "in.csv").string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  ASSERT_FALSE(parser.parse(r.out).get(doc)) << r.out;
+  EXPECT_EQ(std::uint64_t(doc["rows_merged"]), 3u);
+  manifest m;
+  manifest_error e;
+  ASSERT_TRUE(read_manifest(dir.path() / "out", m, e)) << e.message;
+  EXPECT_EQ(m.input_path, "-");
+  EXPECT_EQ(m.counts.rows_in, m.counts.rows_chunked + m.counts.rows_rejected + m.counts.rows_merged);
+  EXPECT_EQ(m.duplicates.repeated_keys, 2u);
+  for (const auto& f : std::filesystem::directory_iterator(dir.path() / "out")) {
+    const std::string name = f.path().filename().string();
+    EXPECT_TRUE(name == "chunks" || name == "manifest.json" || name == "rejects.csv" ||
+                name == "duplicates.csv")
+        << name;
+  }
+}
+
+TEST(duplicates_cli, validate_counts_merges_and_writes_the_report_next_to_rejects) {
+  testing::temp_dir dir;
+  testing::write_file(dir.path() / "in.csv", INPUT);
+  const auto r = run(dir, "validate in.csv --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  ASSERT_FALSE(parser.parse(r.out).get(doc)) << r.out;
+  EXPECT_EQ(std::uint64_t(doc["rows_chunked"]), 3u);
+  EXPECT_EQ(std::uint64_t(doc["rows_merged"]), 3u);
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "duplicates.csv"));
+}
+
+}  // namespace
+}  // namespace mkbulk::engine
