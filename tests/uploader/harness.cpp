@@ -134,7 +134,8 @@ std::string sandbox_process::token() const {
 }
 
 run_output run_mkbulk(const std::vector<std::string>& args,
-                      const std::map<std::string, std::string>& env_extra) {
+                      const std::map<std::string, std::string>& env_extra,
+                      const std::filesystem::path& cwd) {
   static int counter = 0;
   const auto base = std::filesystem::path(MKBULK_TEST_TMP) /
                     ("mkbulk-out-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
@@ -149,6 +150,7 @@ run_output run_mkbulk(const std::vector<std::string>& args,
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, err_file.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
   auto cargv = c_strings(argv);
   auto cenv = c_strings(env);
   pid_t pid = -1;
@@ -222,6 +224,21 @@ std::vector<std::int64_t> stats_job_rows(const std::string& stats_json) {
     rows.push_back(r);
   }
   return rows;
+}
+
+std::int64_t stats_calls_total(const std::string& stats_json) {
+  simdjson::ondemand::parser p;
+  simdjson::padded_string ps(stats_json);
+  auto doc = p.iterate(ps);
+  simdjson::ondemand::object calls;
+  if (doc.find_field_unordered("calls").get_object().get(calls) != simdjson::SUCCESS) return -1;
+  std::int64_t total = 0;
+  for (auto field : calls) {
+    std::int64_t n = 0;
+    if (field.value().get_int64().get(n) != simdjson::SUCCESS) return -1;
+    total += n;
+  }
+  return total;
 }
 
 std::vector<std::string> fast_flags(const std::string& base_url) {

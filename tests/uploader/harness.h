@@ -49,9 +49,13 @@ struct run_output {
 };
 
 // Runs mkbulk with args; env adds to (or overrides) a copy of this process's environment with
-// the test credentials set.
+// the test credentials set; cwd (when not empty) is its working directory.
 [[nodiscard]] run_output run_mkbulk(const std::vector<std::string>& args,
-                                    const std::map<std::string, std::string>& env = {});
+                                    const std::map<std::string, std::string>& env = {},
+                                    const std::filesystem::path& cwd = {});
+
+// The sum of the "calls" object of /sandbox/stats: every API request the sandbox answered.
+[[nodiscard]] std::int64_t stats_calls_total(const std::string& stats_json);
 
 // Writes an export: header "email,firstName,lastName,company,numberOfEmployees", n rows with
 // e-mails user<i>@example.com; rows listed in bad_type get numberOfEmployees "many" (a Marketo

@@ -96,5 +96,27 @@ TEST(journal, hook_sees_each_durable_append) {
   EXPECT_EQ(seen, (std::vector<std::uint64_t>{1, 2}));
 }
 
+TEST(journal, calls_ride_along_and_read_back) {
+  const auto dir = fresh_dir("calls");
+  std::string error;
+  {
+    journal_writer w;
+    ASSERT_TRUE(w.open(dir, error)) << error;
+    const std::vector<std::uint64_t> calls{1, 4, 9, 0, 2};
+    const std::string entry = journal_with_calls(journal_job_created(2, 77, 1700000000), calls);
+    EXPECT_EQ(entry,
+              R"({"event":"job_created","chunk":2,"batch_id":77,"at":1700000000,)"
+              R"("calls":[1,4,9,0,2]})");
+    ASSERT_TRUE(w.append(entry));
+    ASSERT_TRUE(w.append(journal_simple("no_calls")));
+  }
+  std::vector<journal_entry> e;
+  ASSERT_TRUE(read_journal(dir, e, error)) << error;
+  ASSERT_EQ(e.size(), 2U);
+  EXPECT_EQ(e[0].calls, (std::vector<std::uint64_t>{1, 4, 9, 0, 2}));
+  EXPECT_EQ(e[0].batch_id, 77U);
+  EXPECT_TRUE(e[1].calls.empty());
+}
+
 }  // namespace
 }  // namespace mkbulk::upload

@@ -1,6 +1,7 @@
 // kill -9 at several points of a run, then `mkbulk resume`: the final outputs equal an
-// uninterrupted run's, the sandbox holds every lead once, and no chunk whose job was
-// acknowledged (journaled) is ever submitted again. Also SIGINT (exit 75) and expired batch ids.
+// uninterrupted run's, the sandbox holds every lead once, no chunk whose job was acknowledged
+// (journaled) is ever submitted again, and report.json's api_calls add up every session's.
+// Also SIGINT (exit 75) and expired batch ids.
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -45,6 +46,20 @@ std::vector<std::string> run_args(const std::filesystem::path& dir, const std::s
   return a;
 }
 
+// The API calls the journal has recorded so far (the last "calls" of an entry), summed.
+std::int64_t journaled_calls(const std::filesystem::path& run) {
+  std::vector<upload::journal_entry> e;
+  std::string error;
+  EXPECT_TRUE(upload::read_journal(run, e, error)) << error;
+  std::int64_t total = 0;
+  for (const auto& x : e) {
+    if (x.calls.empty()) continue;
+    total = 0;
+    for (const auto n : x.calls) total += static_cast<std::int64_t>(n);
+  }
+  return total;
+}
+
 // Chunk -> number of job_created entries in the journal.
 std::map<std::uint32_t, int> creates_per_chunk(const std::filesystem::path& run) {
   std::vector<upload::journal_entry> e;
@@ -66,6 +81,7 @@ class sandbox_resume : public ::testing::Test {
     const auto r = run_mkbulk(run_args(ref_dir_->path, sb.base_url()));
     ASSERT_EQ(r.exit_code, 1) << r.err;
     ref_ = new outcome(outcome_of(ref_dir_->path / "run"));
+    ref_sandbox_calls_ = stats_calls_total(sb.get("/sandbox/stats"));
     std::ifstream j(ref_dir_->path / "run" / "journal.jsonl");
     std::string line;
     while (std::getline(j, line)) ++ref_events_;
@@ -77,17 +93,24 @@ class sandbox_resume : public ::testing::Test {
   static temp_dir* ref_dir_;
   static outcome* ref_;
   static int ref_events_;
+  static std::int64_t ref_sandbox_calls_;
 };
 
 temp_dir* sandbox_resume::ref_dir_ = nullptr;
 outcome* sandbox_resume::ref_ = nullptr;
 int sandbox_resume::ref_events_ = 0;
+std::int64_t sandbox_resume::ref_sandbox_calls_ = 0;
 
 TEST_F(sandbox_resume, reference_run_is_what_the_data_says) {
   ASSERT_NE(ref_, nullptr);
   EXPECT_EQ(ref_->rows, (std::vector<std::int64_t>{1200, 1197, 3, 2, 0, 0}));
   EXPECT_GE(ref_->chunks, 8);
   EXPECT_EQ(ref_events_, 2 + 4 * ref_->chunks);
+  // Every call the sandbox answered is in the report, and in the journal's last entry.
+  const std::string report = read_text(ref_dir_->path / "run" / "report.json");
+  EXPECT_GT(ref_sandbox_calls_, 2 * ref_->chunks);
+  EXPECT_EQ(report_number(report, "api_calls", "total"), ref_sandbox_calls_);
+  EXPECT_EQ(journaled_calls(ref_dir_->path / "run"), ref_sandbox_calls_);
 }
 
 TEST_F(sandbox_resume, kill_9_at_several_points_then_resume) {
@@ -103,9 +126,18 @@ TEST_F(sandbox_resume, kill_9_at_several_points_then_resume) {
     ASSERT_EQ(killed.signal, SIGKILL) << killed.err;
     const auto st = run_mkbulk({"status", (dir.path / "run").string()});
     EXPECT_NE(st.out.find("not finished"), std::string::npos) << st.out;
+    const std::int64_t before = journaled_calls(dir.path / "run");
+    const std::int64_t sandbox_before = stats_calls_total(sb.get("/sandbox/stats"));
     const auto resumed = run_mkbulk({"resume", (dir.path / "run").string()});
     ASSERT_EQ(resumed.exit_code, 1) << resumed.err;  // 1: the three bad rows failed
     const outcome got = outcome_of(dir.path / "run");
+    // api_calls: the killed session's (as far as its journal got: the kill came right after
+    // an entry) plus every call of the resume.
+    const std::int64_t resume_calls =
+        stats_calls_total(sb.get("/sandbox/stats")) - sandbox_before;
+    EXPECT_GT(resume_calls, 0);
+    EXPECT_EQ(report_number(read_text(dir.path / "run" / "report.json"), "api_calls", "total"),
+              before + resume_calls);
     EXPECT_EQ(got.rows, ref_->rows);
     EXPECT_EQ(got.failures, ref_->failures);
     EXPECT_EQ(got.warnings, ref_->warnings);
@@ -168,6 +200,9 @@ TEST_F(sandbox_resume, sigint_stops_with_75_and_resume_finishes) {
   const auto resumed = run_mkbulk({"resume", (dir.path / "run").string()});
   ASSERT_EQ(resumed.exit_code, 1) << resumed.err;
   EXPECT_EQ(outcome_of(dir.path / "run").rows, ref_->rows);
+  // A clean stop journals its calls: the report counts both sessions' calls, every one.
+  EXPECT_EQ(report_number(read_text(dir.path / "run" / "report.json"), "api_calls", "total"),
+            stats_calls_total(sb.get("/sandbox/stats")));
   EXPECT_EQ(sql_count(dir.path / "sb.db", "SELECT COUNT(DISTINCT email) FROM leads"), 1197);
 }
 

@@ -1,7 +1,9 @@
 // mkbulk resume DIR: finishes an interrupted `run` or `upload` from its journal. The original
 // flags come from the journal; flags given here are applied after them (connection flags, a
 // different --max-queued, ...). Chunks whose jobs were acknowledged are never sent again.
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -49,6 +51,16 @@ int cmd_resume(std::span<const std::string_view> args) {
   all.insert(all.end(), a.begin() + 1, a.end());
   parse_upload_flags(all, req.mode == "run", req.cli);
   if (!req.cli.positional.empty()) throw usage_error("unexpected argument " + req.cli.positional[0]);
+  // The schema the run checked against is the one saved in the run directory (a relative
+  // --schema path or `remote` would otherwise be read again, from wherever resume runs), unless
+  // this command line names another.
+  const bool schema_here = std::any_of(a.begin() + 1, a.end(), [](const std::string& s) {
+    return s == "--schema" || s.starts_with("--schema=");
+  });
+  if (!req.cli.preflight.schema.empty() && !schema_here &&
+      std::filesystem::exists(dir / "schema.json")) {
+    req.cli.preflight.schema = (dir / "schema.json").string();
+  }
   return run_upload_session(req);
 }
 

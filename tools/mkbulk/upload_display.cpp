@@ -4,8 +4,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <utility>
+#include <vector>
+
+#include "mkbulk/engine/value_checks.h"
 
 namespace mkbulk::cli {
 
@@ -38,7 +43,50 @@ std::string status_text(const upload::upload_progress& p, const engine::split_pr
   return buf;
 }
 
+constexpr std::size_t TOP_REASONS = 4;
+
 }  // namespace
+
+std::string local_summary(const upload::run_report& r) {
+  std::string out;
+  const engine::split_counts& c = r.local;
+  std::vector<std::pair<std::uint64_t, std::string_view>> reasons;
+  for (std::size_t i = 0; i < engine::REJECT_REASON_COUNT; ++i) {
+    if (c.reject_counts[i] != 0) {
+      reasons.emplace_back(c.reject_counts[i],
+                           engine::to_string(static_cast<engine::reject_reason>(i)));
+    }
+  }
+  for (std::size_t i = 1; i < engine::VALUE_PROBLEM_COUNT; ++i) {
+    if (c.value_reject_counts[i] != 0) {
+      reasons.emplace_back(c.value_reject_counts[i],
+                           engine::to_string(static_cast<engine::value_problem>(i)));
+    }
+  }
+  // Most frequent first; ties in the order rejects.csv's codes are listed.
+  std::stable_sort(reasons.begin(), reasons.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  if (!reasons.empty()) {
+    out += "rejected locally: " + std::to_string(r.rows_rejected) + " (";
+    for (std::size_t i = 0; i < reasons.size() && i < TOP_REASONS; ++i) {
+      if (i != 0) out += ", ";
+      out += std::string(reasons[i].second) + " " + std::to_string(reasons[i].first);
+    }
+    if (reasons.size() > TOP_REASONS) {
+      out += ", " + std::to_string(reasons.size() - TOP_REASONS) + " more reasons";
+    }
+    out += "), each with its line and reason in rejects.csv\n";
+  }
+  if (r.rows_merged != 0) {
+    const engine::duplicate_summary& d = r.duplicates;
+    out += "duplicates: " + std::to_string(r.rows_merged) + " rows merged into others (" +
+           std::to_string(d.repeated_keys) + " repeated lookup keys, --duplicates " +
+           (d.policy.empty() ? std::string("merge") : d.policy) + ")";
+    if (!d.report.empty()) out += ", every source line in " + d.report;
+    out += "\n";
+  }
+  return out;
+}
 
 upload_display::upload_display() : tty_(::isatty(STDERR_FILENO) == 1) {}
 

@@ -8,10 +8,16 @@
 #include <mutex>
 #include <string>
 
+#include "mkbulk/upload/report.h"
+
 #include "mkbulk/engine/split.h"
 #include "mkbulk/upload/uploader.h"
 
 namespace mkbulk::cli {
+
+// The end-of-run summary's lines about the local side (stdout): local rejects by reason (the
+// most frequent few) and, when --duplicates merged rows, the merge. "" when there is neither.
+[[nodiscard]] std::string local_summary(const upload::run_report& r);
 
 class upload_display {
  public:

@@ -60,11 +60,12 @@ int exit_code_of(const upload::upload_result& r) {
 void print_summary(const session_request& req, const upload::upload_result& r) {
   const auto& t = r.report;
   std::printf(
-      "rows: %llu in, %llu rejected locally, %llu submitted, %llu imported, %llu failed, "
-      "%llu warned, %llu unaccounted\n"
+      "rows: %llu in, %llu rejected locally, %llu merged, %llu submitted, %llu imported, "
+      "%llu failed, %llu warned, %llu unaccounted\n"
       "jobs: %llu (%llu failed), chunks: %llu\n"
       "results: %s/{report.json,failures.csv,warnings.csv,retry.csv}\n",
       static_cast<unsigned long long>(t.rows_in), static_cast<unsigned long long>(t.rows_rejected),
+      static_cast<unsigned long long>(t.rows_merged),
       static_cast<unsigned long long>(t.rows_submitted),
       static_cast<unsigned long long>(t.rows_imported),
       static_cast<unsigned long long>(t.rows_failed),
@@ -72,9 +73,31 @@ void print_summary(const session_request& req, const upload::upload_result& r) {
       static_cast<unsigned long long>(t.rows_unaccounted),
       static_cast<unsigned long long>(t.jobs), static_cast<unsigned long long>(t.jobs_failed),
       static_cast<unsigned long long>(t.chunks), req.run_dir.string().c_str());
+  std::fputs(local_summary(t).c_str(), stdout);
   for (const auto& f : t.failed_jobs) {
     std::printf("failed job: chunk %u, batch %llu: %s\n", f.chunk,
                 static_cast<unsigned long long>(f.batch_id), f.message.c_str());
+  }
+}
+
+// The file flags (--schema FILE, --cacert FILE) with absolute paths, so that a resume started
+// from another directory finds the same files.
+void make_file_flags_absolute(std::vector<std::string>& args) {
+  const auto absolute = [](const std::string& v) {
+    if (v.empty() || v == "remote") return v;
+    std::error_code ec;
+    const auto p = std::filesystem::absolute(v, ec);
+    return ec ? v : p.string();
+  };
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    for (const std::string_view flag : {"--schema", "--cacert"}) {
+      const std::string& a = args[i];
+      if (a == flag && i + 1 < args.size()) {
+        args[i + 1] = absolute(args[i + 1]);
+      } else if (a.size() > flag.size() && a.starts_with(flag) && a[flag.size()] == '=') {
+        args[i] = std::string(flag) + "=" + absolute(a.substr(flag.size() + 1));
+      }
+    }
   }
 }
 
@@ -124,6 +147,7 @@ bool parse_run_started(const std::string& line, std::string& mode, std::string& 
 int run_upload_session(session_request& req) {
   auto& opts = req.cli.options;
   opts.run_dir = req.run_dir;
+  make_file_flags_absolute(req.args);
   read_upload_environment(req.cli);
   if (const std::string bad = opts.validate(); !bad.empty()) {
     std::fprintf(stderr, "mkbulk %s: %s\n", req.mode.c_str(), bad.c_str());

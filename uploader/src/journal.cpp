@@ -91,6 +91,13 @@ bool parse_line(const std::string& line, journal_entry& e) {
     } else if (key == "at") {
       if (v.get_int64().get(i) != simdjson::SUCCESS) return false;
       e.at = i;
+    } else if (key == "calls") {
+      simdjson::ondemand::array arr;
+      if (v.get_array().get(arr) != simdjson::SUCCESS) return false;
+      for (auto n : arr) {
+        if (n.get_uint64().get(u) != simdjson::SUCCESS) return false;
+        e.calls.push_back(u);
+      }
     } else if (key == "chunk" || key == "batch_id" || key == "rows" || key == "imported" ||
                key == "failed" || key == "warned" || key == "untied") {
       if (v.get_uint64().get(u) != simdjson::SUCCESS) return false;
@@ -171,6 +178,18 @@ std::string journal_results_merged(std::uint32_t chunk, std::uint64_t batch_id,
          ",\"batch_id\":" + std::to_string(batch_id) + ",\"imported\":" +
          std::to_string(imported) + ",\"failed\":" + std::to_string(failed) +
          ",\"warned\":" + std::to_string(warned) + ",\"untied\":" + std::to_string(untied) + "}";
+}
+
+std::string journal_with_calls(std::string entry, std::span<const std::uint64_t> calls) {
+  if (entry.empty() || entry.back() != '}') return entry;
+  entry.pop_back();
+  entry += ",\"calls\":[";
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    if (i != 0) entry += ',';
+    entry += std::to_string(calls[i]);
+  }
+  entry += "]}";
+  return entry;
 }
 
 std::string journal_simple(std::string_view event) {

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "mkbulk/engine/count_json.h"
 #include "mkbulk/engine/record_reader.h"
 #include "mkbulk/upload/text_format.h"
 
@@ -38,6 +39,47 @@ void add_u64(std::string& s, const char* key, std::uint64_t v) {
   s += key;
   s += "\":";
   s += std::to_string(v);
+}
+
+void add_str(std::string& s, const char* key, std::string_view v) {
+  s += '"';
+  s += key;
+  s += "\":";
+  append_json_string(s, v);
+}
+
+// report.json's "local": the split's side of the account, named as in the split's --json
+// summary and the manifest.
+void add_local(std::string& s, const run_report& r) {
+  const engine::split_counts& c = r.local;
+  const engine::duplicate_summary& d = r.duplicates;
+  s += "\"local\":{";
+  add_u64(s, "rows_in", c.rows_in);
+  s += ',';
+  add_u64(s, "rows_chunked", c.rows_chunked);
+  s += ',';
+  add_u64(s, "rows_rejected", c.rows_rejected);
+  s += ",\"reject_counts\":";
+  engine::append_reject_counts_json(s, c);
+  s += ",\"predicted_warnings\":";
+  engine::append_predicted_warnings_json(s, c);
+  s += ',';
+  add_u64(s, "rows_merged", c.rows_merged);
+  s += ",\"duplicates\":";
+  if (d.policy.empty()) {
+    s += "null";  // the duplicate pass did not run
+  } else {
+    engine::append_duplicate_summary_json(s, d);
+  }
+  s += ',';
+  add_str(s, "rejects_file", "rejects.csv");
+  s += ",\"duplicates_file\":";
+  if (d.report.empty()) {
+    s += "null";
+  } else {
+    append_json_string(s, d.report);
+  }
+  s += '}';
 }
 
 struct merged_row {
@@ -128,11 +170,26 @@ bool write_chunk_results(const std::filesystem::path& run_dir, std::uint32_t chu
   return write_file_atomic(run_dir, chunk_result_name(chunk, failures), text, error);
 }
 
+void set_local_counts(run_report& r, const engine::manifest& m) {
+  r.rows_in = m.counts.rows_in;
+  r.rows_rejected = m.counts.rows_rejected;
+  r.rows_merged = m.counts.rows_merged;
+  r.local = m.counts;
+  r.duplicates = m.duplicates;
+}
+
+void settle_accounting(run_report& r) {
+  const std::uint64_t known = r.rows_rejected + r.rows_merged + r.rows_imported + r.rows_failed;
+  r.rows_unaccounted = known > r.rows_in ? known - r.rows_in : r.rows_in - known;
+}
+
 std::string to_json(const run_report& r) {
   std::string s = "{\"format\":\"mkbulk-report\",\"version\":1,\"rows\":{";
   add_u64(s, "in", r.rows_in);
   s += ',';
   add_u64(s, "rejected_locally", r.rows_rejected);
+  s += ',';
+  add_u64(s, "merged", r.rows_merged);
   s += ',';
   add_u64(s, "submitted", r.rows_submitted);
   s += ',';
@@ -145,7 +202,7 @@ std::string to_json(const run_report& r) {
   add_u64(s, "untied", r.rows_untied);
   s += ',';
   add_u64(s, "unaccounted", r.rows_unaccounted);
-  s += "},";
+  s += "},\"accounting\":\"in = imported + failed + rejected_locally + merged + unaccounted\",";
   add_u64(s, "chunks", r.chunks);
   s += ',';
   add_u64(s, "jobs", r.jobs);
@@ -183,7 +240,9 @@ std::string to_json(const run_report& r) {
   add_number(s, "first_submit", r.first_submit_seconds);
   s += ',';
   add_number(s, "first_job", r.first_job_seconds);
-  s += "}}\n";
+  s += "},";
+  add_local(s, r);
+  s += "}\n";
   return s;
 }
 

@@ -70,7 +70,7 @@ void uploader::impl::submit(const uploader& u, clock_type::time_point now) {
     switch (bare_http_error(r) ? call_verdict::transient : r.verdict) {
       case call_verdict::success: {
         // Journaled before anything relies on it: a resume must never submit this chunk again.
-        if (!journal.append(journal_job_created(index, batch_id, unix_now()))) {
+        if (!journal_append(journal_job_created(index, batch_id, unix_now()))) {
           halt(upload_status::io_error, "cannot write the journal");
           return;
         }
@@ -136,7 +136,7 @@ void uploader::impl::submit(const uploader& u, clock_type::time_point now) {
         job_status st;
         st.status = "Failed";
         st.message = "job refused: " + describe(r);
-        if (!journal.append(journal_job_finished(index, 0, st.status, 0, 0, 0, st.message))) {
+        if (!journal_append(journal_job_finished(index, 0, st.status, 0, 0, 0, st.message))) {
           halt(upload_status::io_error, "cannot write the journal");
           return;
         }
@@ -189,7 +189,7 @@ double uploader::impl::budget_floor() const {
 bool uploader::impl::on_job_final(const uploader& u, chunk_job& j, std::uint32_t index,
                                   const job_status& st) {
   const upload_options& o = u.options_;
-  if (!journal.append(journal_job_finished(index, j.batch_id, st.status, st.processed, st.failed,
+  if (!journal_append(journal_job_finished(index, j.batch_id, st.status, st.processed, st.failed,
                                            st.warned, st.message))) {
     halt(upload_status::io_error, "cannot write the journal");
     return false;
@@ -380,7 +380,7 @@ void uploader::impl::merge(const uploader& u, clock_type::time_point now) {
       }
       if (retry_later) continue;
     }
-    if (!journal.append(journal_results_merged(index, j.batch_id, imported, failed, warned,
+    if (!journal_append(journal_results_merged(index, j.batch_id, imported, failed, warned,
                                                untied))) {
       halt(upload_status::io_error, "cannot write the journal");
       return;

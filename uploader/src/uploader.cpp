@@ -52,6 +52,9 @@ bool uploader::open(const std::string& first_entry, std::string& error) {
   // Replay: the last word on each chunk wins.
   const std::int64_t now_unix = unix_now();
   for (const auto& e : replayed_) {
+    if (e.calls.size() == ENDPOINT_COUNT) {
+      std::copy(e.calls.begin(), e.calls.end(), impl_->prior_calls.begin());
+    }
     if (e.event == "chunk_written") {
       impl_->journaled_chunks.push_back(e.chunk);
       continue;
@@ -130,6 +133,16 @@ void uploader::abandon_input(const std::string& why) {
 
 void uploader::request_stop() noexcept { impl_->stop.store(true); }
 
+std::array<std::uint64_t, ENDPOINT_COUNT> uploader::impl::total_calls() const {
+  auto calls = client.calls();
+  for (std::size_t i = 0; i < ENDPOINT_COUNT; ++i) calls[i] += prior_calls[i];
+  return calls;
+}
+
+bool uploader::impl::journal_append(const std::string& entry) {
+  return journal.append(journal_with_calls(entry, total_calls()));
+}
+
 upload_progress uploader::impl::progress() const {
   upload_progress p;
   for (const auto& [i, j] : jobs) {
@@ -150,15 +163,14 @@ upload_progress uploader::impl::progress() const {
     }
   }
   p.jobs_created = jobs_created;
-  for (const auto c : client.calls()) p.api_calls += c;
+  for (const auto c : total_calls()) p.api_calls += c;
   p.depth = depth;
   return p;
 }
 
 run_report uploader::impl::make_report(const engine::manifest& m) const {
   run_report r;
-  r.rows_in = m.counts.rows_in;
-  r.rows_rejected = m.counts.rows_rejected;
+  set_local_counts(r, m);
   r.chunks = m.chunks.size();
   r.jobs = jobs_created;
   for (const auto& [index, j] : jobs) {
@@ -176,9 +188,8 @@ run_report uploader::impl::make_report(const engine::manifest& m) const {
       r.failed_jobs.push_back({index, j.final_status.batch_id, j.final_status.message});
     }
   }
-  const std::uint64_t known = r.rows_rejected + r.rows_imported + r.rows_failed;
-  r.rows_unaccounted = known > r.rows_in ? known - r.rows_in : r.rows_in - known;
-  r.api_calls = client.calls();
+  settle_accounting(r);
+  r.api_calls = total_calls();
   return r;
 }
 
@@ -227,6 +238,11 @@ upload_result uploader::run() {
     I.cv.wait_until(lock, I.next_wakeup(now), [&] { return !I.inbox.empty() || I.stop.load(); });
   }
   if (I.stop_status) {
+    // A clean stop leaves its calls in the journal too (best effort: the journal may be what
+    // failed), so that the resumed run's report counts them.
+    if (*I.stop_status != upload_status::io_error) {
+      (void)I.journal_append(journal_simple("session_stopped"));
+    }
     result.status = *I.stop_status;
     result.message = I.stop_message;
     result.report = I.make_report(I.manifest.value_or(engine::manifest{}));
@@ -252,7 +268,7 @@ upload_result uploader::run() {
     result.message = error;
     return result;
   }
-  if (!I.journal.append(journal_simple("run_finished"))) {
+  if (!I.journal_append(journal_simple("run_finished"))) {
     result.status = upload_status::io_error;
     result.message = "cannot write the journal";
     return result;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -101,6 +102,8 @@ struct uploader::impl {
   unsigned create_retries = 0;
   clock_type::time_point submit_not_before{};
   std::uint64_t jobs_created = 0;
+  // API calls of earlier sessions of this run (the last "calls" the journal holds).
+  std::array<std::uint64_t, ENDPOINT_COUNT> prior_calls{};
   std::uint64_t rows_done_session = 0;
   clock_type::time_point first_create{};
   bool have_first_create = false;
@@ -112,6 +115,11 @@ struct uploader::impl {
   std::optional<upload_status> stop_status;
   std::string stop_message;
   std::mt19937_64 rng;
+
+  // Every session's calls: the earlier ones' (journal) plus this one's.
+  [[nodiscard]] std::array<std::uint64_t, ENDPOINT_COUNT> total_calls() const;
+  // Appends entry to the journal with the calls so far (so a resume can add them up).
+  [[nodiscard]] bool journal_append(const std::string& entry);
 
   // The loop's steps (uploader_loop part of this file).
   void emit(const uploader& u, upload_event::kind k, std::string text) const;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <mutex>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ struct journal_entry {
   std::uint64_t warned = 0;
   std::uint64_t untied = 0;
   std::string message;
+  // The run's API calls so far, every session included, by endpoint in the uploader's order
+  // ("calls":[...] on the entries the scheduler writes); empty when the entry has none.
+  std::vector<std::uint64_t> calls;
   std::string line;  // the whole JSON line, for events with their own payload (run_started)
 };
 
@@ -71,5 +75,8 @@ class journal_writer {
                                                  std::uint64_t imported, std::uint64_t failed,
                                                  std::uint64_t warned, std::uint64_t untied);
 [[nodiscard]] std::string journal_simple(std::string_view event);
+// entry (a JSON object) with "calls":[n,...] added as its last member.
+[[nodiscard]] std::string journal_with_calls(std::string entry,
+                                             std::span<const std::uint64_t> calls);
 
 }  // namespace mkbulk::upload
