@@ -3,6 +3,7 @@
 
 #include <filesystem>
 
+#include "mkbulk/engine/count_json.h"
 #include "mkbulk/engine/json_text.h"
 #include "mkbulk/engine/value_checks.h"
 
@@ -80,16 +81,8 @@ namespace {
 // ,"duplicates":{...} when the duplicate pass ran (policy set), even if nothing repeated.
 void append_duplicates_json(std::string& o, const engine::duplicate_summary& d) {
   if (d.policy.empty()) return;
-  o += ",\"duplicates\":{\"policy\":";
-  engine::append_json_string(o, d.policy);
-  o += ",\"repeated_keys\":" + std::to_string(d.repeated_keys);
-  o += ",\"rows_held_back\":" + std::to_string(d.rows_held_back);
-  o += ",\"rows_merged\":" + std::to_string(d.rows_merged);
-  o += ",\"rows_rejected\":" + std::to_string(d.rows_rejected);
-  o += ",\"overwritten_values\":" + std::to_string(d.overwritten_values);
-  o += ",\"report\":";
-  engine::append_json_string(o, d.report);
-  o += '}';
+  o += ",\"duplicates\":";
+  engine::append_duplicate_summary_json(o, d);
 }
 
 // "duplicates: 12 keys repeated, 42 rows merged into 12 (see out/duplicates.csv)"
@@ -130,28 +123,11 @@ std::string summary_json(const engine::split_result& r, std::string_view out_dir
   o += ",\"rows_chunked\":" + std::to_string(c.rows_chunked);
   o += ",\"rows_rejected\":" + std::to_string(c.rows_rejected);
   o += ",\"rows_merged\":" + std::to_string(c.rows_merged);
-  o += ",\"reject_counts\":{";
-  for (std::size_t i = 0; i < engine::REJECT_REASON_COUNT; ++i) {
-    if (i) o += ',';
-    engine::append_json_string(o, engine::to_string(static_cast<engine::reject_reason>(i)));
-    o += ':' + std::to_string(c.reject_counts[i]);
-  }
-  for (std::size_t i = 1; i < engine::VALUE_PROBLEM_COUNT; ++i) {  // pre-flight's codes
-    if (c.value_reject_counts[i] == 0) continue;
-    o += ',';
-    engine::append_json_string(o, engine::to_string(static_cast<engine::value_problem>(i)));
-    o += ':' + std::to_string(c.value_reject_counts[i]);
-  }
-  o += "},\"predicted_warnings\":{";
-  bool first_warning = true;
-  for (std::size_t i = 1; i < engine::VALUE_PROBLEM_COUNT; ++i) {
-    if (c.predicted_warnings[i] == 0) continue;
-    if (!first_warning) o += ',';
-    first_warning = false;
-    engine::append_json_string(o, engine::to_string(static_cast<engine::value_problem>(i)));
-    o += ':' + std::to_string(c.predicted_warnings[i]);
-  }
-  o += "},\"chunks\":" + std::to_string(r.result.chunks.size());
+  o += ",\"reject_counts\":";
+  engine::append_reject_counts_json(o, c);
+  o += ",\"predicted_warnings\":";
+  engine::append_predicted_warnings_json(o, c);
+  o += ",\"chunks\":" + std::to_string(r.result.chunks.size());
   o += ",\"bytes_in\":" + std::to_string(c.bytes_in);
   o += ",\"bytes_out\":" + std::to_string(c.bytes_out);
   char secs[32];
