@@ -1,13 +1,15 @@
 // report.json as one account of every row: the local side (the split's rejects by reason,
-// value problems and predicted warnings, merges) next to Marketo's, adding up to rows in; the
-// summary printed at the end; and a resume from another working directory, with the run's
-// relative --schema file gone, checks against the schema the run used (its saved copy).
+// value problems and predicted warnings, merged duplicates) next to Marketo's, adding up to
+// rows in; the summary printed at the end; and a resume from another working directory, with
+// the run's relative --schema file gone, checks against the schema the run used (its copy).
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
 #include <csignal>
 #include <fstream>
+#include <set>
 
+#include "export_generator.h"
 #include "harness.h"
 #include "mkbulk/engine/lead_schema_json.h"
 
@@ -142,6 +144,54 @@ TEST(sandbox_report, resume_elsewhere_checks_against_the_runs_saved_schema) {
   EXPECT_EQ(at(report, "/rows/unaccounted"), 0);
   EXPECT_EQ(sql_count(dir.path / "sb.db", "SELECT COUNT(DISTINCT email) FROM leads"),
             static_cast<std::int64_t>(ROWS) - rejected);
+}
+
+TEST(sandbox_report, merged_duplicates_are_in_the_account_and_the_summary) {
+  temp_dir dir("report-duplicates");
+  gen::generator_options o;
+  o.seed = 3;
+  o.rows = 1500;
+  o.duplicate_rate = 0.1;
+  std::vector<gen::truth_entry> truth;
+  {
+    std::ofstream out(dir.path / "in.csv", std::ios::binary);
+    out << gen::generate_export(o, &truth);
+  }
+  std::set<std::uint64_t> first_lines;
+  for (const auto& t : truth) first_lines.insert(t.first_line);
+  const auto merged = static_cast<std::int64_t>(truth.size());
+  ASSERT_GT(merged, 100);
+  sandbox_process sb(dir.path / "sb.db", {"--rows-per-second", "20000"});
+  std::vector<std::string> args{"run", (dir.path / "in.csv").string(), "--out-dir",
+                                (dir.path / "run").string(), "--max-bytes", "60000"};
+  for (const auto& f : fast_flags(sb.base_url())) args.push_back(f);
+  const auto r = run_mkbulk(args);  // --duplicates merge: the default
+  ASSERT_LE(r.exit_code, 1) << r.err;
+  const std::string report = read_text(dir.path / "run" / "report.json");
+  SCOPED_TRACE(report);
+  const auto rows = static_cast<std::int64_t>(o.rows);
+  EXPECT_EQ(at(report, "/rows/in"), rows);
+  EXPECT_EQ(at(report, "/rows/merged"), merged);
+  EXPECT_EQ(at(report, "/rows/rejected_locally"), 0);
+  EXPECT_EQ(at(report, "/rows/imported") + at(report, "/rows/failed"), rows - merged);
+  EXPECT_EQ(at(report, "/rows/unaccounted"), 0);
+  EXPECT_EQ(at(report, "/local/rows_merged"), merged);
+  EXPECT_EQ(string_at(report, "/local/duplicates/policy"), "merge");
+  EXPECT_EQ(at(report, "/local/duplicates/repeated_keys"),
+            static_cast<std::int64_t>(first_lines.size()));
+  EXPECT_EQ(at(report, "/local/duplicates/rows_merged"), merged);
+  EXPECT_EQ(at(report, "/local/duplicates/rows_held_back"),
+            merged + static_cast<std::int64_t>(first_lines.size()));
+  EXPECT_EQ(string_at(report, "/local/duplicates_file"), "duplicates.csv");
+  EXPECT_TRUE(std::filesystem::exists(dir.path / "run" / "duplicates.csv"));
+  // One lead per key in the sandbox: the merged rows never raced each other.
+  const auto db = dir.path / "sb.db";
+  EXPECT_EQ(sql_count(db, "SELECT COUNT(DISTINCT lower(trim(email))) FROM leads"),
+            at(report, "/rows/imported"));
+  EXPECT_NE(r.out.find("duplicates: " + std::to_string(merged) + " rows merged into others (" +
+                       std::to_string(first_lines.size()) + " repeated lookup keys"),
+            std::string::npos)
+      << r.out;
 }
 
 }  // namespace
