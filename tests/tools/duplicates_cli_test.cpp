@@ -1,12 +1,16 @@
 // mkbulk --duplicates as a user runs it: merge by default (split and validate), each policy by
 // flag, standard input (spooled and removed), the --json "duplicates" object and rows_merged,
-// the one summary line, duplicates.csv, and a bad value as a usage error.
+// the one summary line, duplicates.csv, and a bad value as a usage error. And the engine on
+// mkbulk-gen exports with injected duplicates whose outcome the generator's truth gives.
 #include <gtest/gtest.h>
 #include <simdjson.h>
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <map>
+#include <set>
 
+#include "export_generator.h"
 #include "split_test_support.h"
 
 namespace mkbulk::engine {
@@ -141,6 +145,70 @@ TEST(duplicates_cli, validate_counts_merges_and_writes_the_report_next_to_reject
   EXPECT_EQ(std::uint64_t(doc["rows_chunked"]), 3u);
   EXPECT_EQ(std::uint64_t(doc["rows_merged"]), 3u);
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "duplicates.csv"));
+}
+
+// The generator's duplicate_key truth: each such row repeats the key of first_line.
+TEST(duplicates_truth, merge_and_reject_match_the_injected_duplicates) {
+  for (const bool quote_all : {false, true}) {
+    gen::generator_options g;
+    g.seed = 99 + static_cast<std::uint64_t>(quote_all);
+    g.rows = 20000;
+    g.quote_all = quote_all;
+    g.defect_rate = 0.02;
+    g.duplicate_rate = 0.1;
+    std::vector<gen::truth_entry> truth;
+    const std::string text = gen::generate_export(g, &truth);
+    std::map<std::uint64_t, std::uint64_t> repeats;  // line -> the key's first line
+    std::uint64_t defects = 0;
+    for (const auto& t : truth) {
+      if (t.kind == gen::defect_kind::duplicate_key) {
+        repeats[t.source_line] = t.first_line;
+      } else if (gen::expected_reason(t.kind) != "none") {
+        ++defects;
+      }
+    }
+    ASSERT_GT(repeats.size(), 1000u);
+    std::set<std::uint64_t> involved;  // every row of a repeated key
+    for (const auto& [line, first] : repeats) {
+      involved.insert(line);
+      involved.insert(first);
+    }
+    testing::temp_dir dir;
+    testing::write_file(dir.path() / "export.csv", text);
+
+    split_options o;
+    o.max_bytes = 400'000;
+    o.duplicates = duplicate_policy::merge;
+    const auto m = testing::run_on_file(dir.path() / "export.csv", dir.path() / "merge", o);
+    ASSERT_EQ(m.result.status, split_status::ok) << m.result.message;
+    const split_counts& c = m.result.result.counts;
+    EXPECT_EQ(c.rows_in, g.rows);
+    EXPECT_EQ(c.rows_merged, repeats.size());
+    EXPECT_EQ(c.rows_rejected, defects);
+    EXPECT_EQ(c.rows_in, c.rows_chunked + c.rows_rejected + c.rows_merged);
+    // Each key once; the merged row stands at its key's first line; no repeated row's own line.
+    std::set<std::string> keys;
+    std::set<std::uint64_t> lines;
+    for (const auto& row : testing::chunk_rows(m)) {
+      EXPECT_TRUE(keys.insert(fold_lookup_key(row.fields.at(0))).second) << row.line;
+      lines.insert(row.line);
+    }
+    for (const auto& [line, first] : repeats) {
+      EXPECT_FALSE(lines.contains(line)) << line;
+      EXPECT_TRUE(lines.contains(first)) << first;
+    }
+    EXPECT_EQ(m.result.result.duplicates.rows_held_back, involved.size());
+
+    o.duplicates = duplicate_policy::reject;
+    const auto r = testing::run_on_file(dir.path() / "export.csv", dir.path() / "reject", o);
+    ASSERT_EQ(r.result.status, split_status::ok) << r.result.message;
+    std::set<std::uint64_t> rejected;
+    for (const auto& rr : testing::reject_rows(r)) {
+      if (rr.reason == "duplicate_lookup_key") rejected.insert(rr.line);
+    }
+    EXPECT_EQ(rejected, involved);
+    EXPECT_EQ(r.result.result.counts.rows_chunked, g.rows - defects - involved.size());
+  }
 }
 
 }  // namespace
