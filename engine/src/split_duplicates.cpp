@@ -121,8 +121,9 @@ void duplicate_pass::spill(std::uint64_t key_hash, const held_row_header& h,
           : static_cast<std::size_t>(((key_hash >> 32) * files_.size()) >> 32);
   std::FILE* f = files_[p];
   std::fwrite(&h, sizeof h, 1, f);
-  std::fwrite(out_row.data(), 1, out_row.size(), f);
-  std::fwrite(raw.data(), 1, raw.size(), f);
+  // (never fwrite from an empty view's null data(): undefined even for 0 bytes)
+  if (!out_row.empty()) std::fwrite(out_row.data(), 1, out_row.size(), f);
+  if (!raw.empty()) std::fwrite(raw.data(), 1, raw.size(), f);
 }
 
 bool duplicate_pass::close_spills() {
