@@ -118,6 +118,32 @@ bool duplicate_key_table::is_repeated(std::uint64_t key_hash) const noexcept {
   return (slots_[find_slot(stored_of(key_hash))] & REPEATED_BIT) != 0;
 }
 
+void duplicate_key_table::observe_batch(std::span<const std::uint64_t> key_hashes) {
+  // Grow first, so that the prefetched slots are the ones observe() then uses.
+  const std::size_t after = size_ + key_hashes.size();
+  if (after * 5 > slots_.size() * 4) {
+    std::size_t capacity = slots_.size() < 16 ? 16 : slots_.size() + slots_.size() / 2;
+    while (after * 5 > capacity * 4) capacity += capacity / 2;
+    grow(capacity);
+  }
+  const std::size_t n = slots_.size();
+  for (const std::uint64_t h : key_hashes) __builtin_prefetch(&slots_[range_of(stored_of(h), n)]);
+  for (const std::uint64_t h : key_hashes) observe(h);
+}
+
+duplicate_key_table duplicate_key_table::repeated_only() const {
+  duplicate_key_table t;
+  t.reserve(repeated_keys_);
+  for (const std::uint64_t s : slots_) {
+    if ((s & REPEATED_BIT) == 0) continue;
+    t.slots_[t.find_slot(s & HASH_BITS)] = s;
+    ++t.size_;
+  }
+  t.repeated_keys_ = repeated_keys_;
+  t.repeated_rows_ = repeated_rows_;
+  return t;
+}
+
 // ---- duplicate_merger ----
 
 template <typename Field>

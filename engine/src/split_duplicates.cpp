@@ -15,8 +15,6 @@ namespace mkbulk::engine::detail {
 namespace {
 
 constexpr std::string_view STDIN_SPOOL = ".mkbulk-stdin.spool";
-// Pass 1 reserves its table for input_bytes / this many rows (then grows if needed).
-constexpr std::uint64_t RESERVE_BYTES_PER_ROW = 256;
 
 std::filesystem::path work_dir_of(const split_options& o) {
   if (!o.work_dir.empty()) return o.work_dir;
@@ -90,9 +88,22 @@ std::string_view lookup_in_row(std::string_view row, std::size_t column, char de
   }
 }
 
+void duplicate_pass::flush_pending() {
+  if (!reserved_ && rows_seen_ >= SAMPLE_ROWS && input_bytes_ != 0) {
+    // The whole input's rows at the sample's mean size, plus 1/16 for the estimate's error:
+    // one allocation instead of a growth series (during which old and new tables coexist).
+    const std::uint64_t rows = input_bytes_ / (bytes_seen_ / rows_seen_ + 1);
+    table_.reserve(static_cast<std::size_t>(rows + rows / 16));
+    reserved_ = true;
+  }
+  table_.observe_batch(std::span<const std::uint64_t>(pending_.data(), pending_size_));
+  pending_size_ = 0;
+}
+
 bool duplicate_pass::start_divert(const std::filesystem::path& dir, std::size_t columns) {
   mode_ = mode::divert;
   summary.policy = std::string(to_string(policy_));
+  table_ = table_.repeated_only();  // pass 2 probes the repeated keys only
   // Memory while a partition is merged: each held row's fields (strings) and bytes, plus its
   // raw record and source line for reject and allow.
   const std::uint64_t avg = rows_seen_ != 0 ? bytes_seen_ / rows_seen_ : 0;
@@ -209,7 +220,7 @@ split_result run_split_deduplicated(const split_options& options, chunk_sink* si
 
   duplicate_pass pass(*options.duplicates);
   const std::uintmax_t size = std::filesystem::file_size(first.input_path, ec);
-  if (!ec) pass.table().reserve(static_cast<std::size_t>(size / RESERVE_BYTES_PER_ROW));
+  if (!ec) pass.set_input_bytes(size);
   split_options second = first;
   first.out_dir.clear();
   first.rejects_path.clear();
@@ -227,13 +238,14 @@ split_result run_split_deduplicated(const split_options& options, chunk_sink* si
     }
     columns = r.result.columns.size();
   }
+  pass.end_count();
   if (!options.out_dir.empty()) {  // a previous run's report would mix with this one's
     std::filesystem::remove(options.out_dir / "duplicates.csv", ec);
     std::filesystem::remove(options.out_dir / "duplicates.csv.part", ec);
   }
   split_run two(second, sink, progress);
   two.set_input_name(options.input_path);
-  if (pass.table().repeated_keys() != 0) {
+  if (pass.repeated_keys() != 0) {
     if (!pass.start_divert(work, columns)) return failed(split_status::io_error, pass.error());
     two.set_duplicates(&pass);
   }

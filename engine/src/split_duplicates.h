@@ -3,6 +3,7 @@
 // wrap-up are split_run members (split_duplicates.cpp); merging rows is duplicate_keys.h's.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -46,14 +47,18 @@ class duplicate_pass {
 
   [[nodiscard]] duplicate_policy policy() const noexcept { return policy_; }
   [[nodiscard]] mode current() const noexcept { return mode_; }
-  [[nodiscard]] duplicate_key_table& table() noexcept { return table_; }
 
-  // Pass 1's view of one accepted row.
+  // Pass 1's view of one accepted row. The hashes go to the table in batches (prefetched);
+  // once SAMPLE_ROWS rows give the mean row size, the table is reserved for the whole input.
   void observe(std::uint64_t key_hash, std::size_t row_bytes) {
-    table_.observe(key_hash);
+    pending_[pending_size_++] = key_hash;
     ++rows_seen_;
     bytes_seen_ += row_bytes;
+    if (pending_size_ == pending_.size()) flush_pending();
   }
+  // Pass 1 is over: the last batch to the table. input_bytes: for the reservation (0: none).
+  void end_count() { flush_pending(); }
+  void set_input_bytes(std::uint64_t n) noexcept { input_bytes_ = n; }
 
   // Switches to pass 2: opens the spill files in dir (partitions from pass 1's counts).
   // False with error() when a file cannot be created.
@@ -61,6 +66,8 @@ class duplicate_pass {
   [[nodiscard]] bool is_held(std::uint64_t key_hash) const noexcept {
     return table_.is_repeated(key_hash);
   }
+  // Keys seen more than once in pass 1.
+  [[nodiscard]] std::size_t repeated_keys() const noexcept { return table_.repeated_keys(); }
   // Appends a held-back row to its partition's spill file.
   void spill(std::uint64_t key_hash, const held_row_header& h, std::string_view out_row,
              std::string_view raw);
@@ -76,7 +83,14 @@ class duplicate_pass {
  private:
   duplicate_policy policy_;
   mode mode_ = mode::count;
+  void flush_pending();
+
+  static constexpr std::uint64_t SAMPLE_ROWS = 1 << 16;
   duplicate_key_table table_;
+  std::array<std::uint64_t, 32> pending_{};
+  std::size_t pending_size_ = 0;
+  bool reserved_ = false;
+  std::uint64_t input_bytes_ = 0;
   std::uint64_t rows_seen_ = 0;
   std::uint64_t bytes_seen_ = 0;
   std::vector<std::filesystem::path> paths_;

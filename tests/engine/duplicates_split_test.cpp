@@ -369,6 +369,37 @@ TEST(duplicates_split, lookup_in_row_reads_quoted_and_plain_fields) {
   EXPECT_EQ(detail::lookup_in_row("a", 3, ',', scratch), "");
 }
 
+TEST(duplicates_split, batched_observe_and_the_repeated_only_table_agree_with_observe) {
+  duplicate_key_table one, batched;
+  const auto key = [](std::uint64_t k) {
+    std::string s(1, 'k');
+    s += std::to_string(k);
+    return s;
+  };
+  std::vector<std::uint64_t> hashes;
+  for (std::uint64_t k = 0; k < 50000; ++k) {
+    hashes.push_back(lookup_key_hash(key(k % 37 == 0 ? k / 2 : k)));
+  }
+  for (const auto h : hashes) one.observe(h);
+  for (std::size_t i = 0; i < hashes.size(); i += 32) {
+    const std::size_t n = std::min<std::size_t>(32, hashes.size() - i);
+    batched.observe_batch(std::span<const std::uint64_t>(hashes.data() + i, n));
+  }
+  EXPECT_EQ(batched.distinct_keys(), one.distinct_keys());
+  EXPECT_EQ(batched.repeated_keys(), one.repeated_keys());
+  EXPECT_EQ(batched.repeated_rows(), one.repeated_rows());
+  ASSERT_GT(one.repeated_keys(), 100u);
+  const duplicate_key_table small = one.repeated_only();
+  EXPECT_LT(small.bytes_used(), one.bytes_used() / 4);
+  EXPECT_EQ(small.repeated_keys(), one.repeated_keys());
+  EXPECT_EQ(small.repeated_rows(), one.repeated_rows());
+  for (std::uint64_t k = 0; k < 60000; ++k) {
+    const std::uint64_t h = lookup_key_hash(key(k));
+    EXPECT_EQ(small.is_repeated(h), one.is_repeated(h)) << k;
+    EXPECT_EQ(batched.is_repeated(h), one.is_repeated(h)) << k;
+  }
+}
+
 TEST(duplicates_split, manifest_without_duplicates_reads_as_before) {
   temp_dir dir;
   manifest m;

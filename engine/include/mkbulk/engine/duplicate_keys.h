@@ -82,6 +82,12 @@ class duplicate_key_table {
   // Records one row's key. Returns true when the key had been observed before.
   bool observe(std::uint64_t key_hash);
   [[nodiscard]] bool is_repeated(std::uint64_t key_hash) const noexcept;
+  // observe() for many rows at once: the slots are prefetched first, so that the cache misses
+  // of a table much larger than the cache overlap instead of coming one after the other.
+  void observe_batch(std::span<const std::uint64_t> key_hashes);
+  // A table of the repeated keys only (is_repeated() answers the same for every hash), much
+  // smaller than this one when few keys repeat: pass 2 probes it for every row.
+  [[nodiscard]] duplicate_key_table repeated_only() const;
 
   [[nodiscard]] std::size_t distinct_keys() const noexcept { return size_; }
   [[nodiscard]] std::size_t repeated_keys() const noexcept { return repeated_keys_; }
