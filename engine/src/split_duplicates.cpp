@@ -23,26 +23,35 @@ std::filesystem::path work_dir_of(const split_options& o) {
   return ".";
 }
 
-// Copies standard input to path; false with message on an I/O error.
-bool spool_stdin(const std::filesystem::path& path, std::string& message) {
+// Copies the input (standard input for "-", or a pipe) to path; false with message on an I/O
+// error.
+bool spool_input(const std::string& input, const std::filesystem::path& path,
+                 std::string& message) {
+  std::FILE* in = input == "-" ? stdin : std::fopen(input.c_str(), "rb");
+  if (in == nullptr) {
+    message = "cannot open " + input;
+    return false;
+  }
   std::FILE* out = std::fopen(path.c_str(), "wb");
   if (out == nullptr) {
-    message = "cannot create " + path.string() + " (standard input is kept there to be read twice)";
+    message = "cannot create " + path.string() + " (the input is kept there to be read twice)";
+    if (in != stdin) std::fclose(in);
     return false;
   }
   std::vector<char> buf(std::size_t{1} << 20);
   bool ok = true;
   for (;;) {
-    const std::size_t n = std::fread(buf.data(), 1, buf.size(), stdin);
+    const std::size_t n = std::fread(buf.data(), 1, buf.size(), in);
     if (n != 0 && std::fwrite(buf.data(), 1, n, out) != n) ok = false;
     if (n < buf.size() || !ok) break;
   }
-  if (std::ferror(stdin) != 0) {
-    message = "cannot read standard input";
+  if (std::ferror(in) != 0) {
+    message = "cannot read " + (input == "-" ? std::string("standard input") : input);
     ok = false;
   } else if (!ok) {
     message = "cannot write " + path.string();
   }
+  if (in != stdin) std::fclose(in);
   if (std::fclose(out) != 0 && ok) {
     message = "cannot write " + path.string();
     ok = false;
@@ -201,10 +210,13 @@ split_result run_split_deduplicated(const split_options& options, chunk_sink* si
   if (ec) return failed(split_status::io_error, "cannot create " + work.string() + ": " + ec.message());
   split_options first = options;
   std::filesystem::path spool;
-  if (options.input_path == "-") {
+  // Standard input and pipes cannot be read twice: pass 1 and 2 read a copy.
+  if (options.input_path == "-" ||
+      (std::filesystem::exists(options.input_path, ec) &&
+       !std::filesystem::is_regular_file(options.input_path, ec))) {
     spool = work / STDIN_SPOOL;
     std::string message;
-    if (!spool_stdin(spool, message)) {
+    if (!spool_input(options.input_path, spool, message)) {
       std::filesystem::remove(spool, ec);
       return failed(split_status::io_error, message);
     }

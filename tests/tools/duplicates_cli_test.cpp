@@ -134,6 +134,22 @@ TEST(duplicates_cli, stdin_is_read_twice_through_a_spool_that_is_removed) {
   }
 }
 
+TEST(duplicates_cli, a_named_pipe_is_spooled_too) {
+  testing::temp_dir dir;
+  testing::write_file(dir.path() / "in.csv", INPUT);
+  const std::string at = "cd '" + dir.path().string() + "' && ";
+  ASSERT_EQ(std::system((at + "mkfifo pipe").c_str()), 0);
+  ASSERT_EQ(std::system((at + "(cat in.csv > pipe &)").c_str()), 0);
+  const auto r = run(dir, "split pipe --out-dir out --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  ASSERT_FALSE(parser.parse(r.out).get(doc)) << r.out;
+  EXPECT_EQ(std::uint64_t(doc["rows_in"]), 6u);
+  EXPECT_EQ(std::uint64_t(doc["rows_merged"]), 3u);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "out" / ".mkbulk-stdin.spool"));
+}
+
 TEST(duplicates_cli, validate_counts_merges_and_writes_the_report_next_to_rejects) {
   testing::temp_dir dir;
   testing::write_file(dir.path() / "in.csv", INPUT);
