@@ -106,9 +106,99 @@ TEST(duplicates_cli, each_policy_by_flag) {
   EXPECT_EQ(testing::read_file(dir.path() / "allow/chunks/000002.csv"),
             "email,firstName,company\nann@x.com,Ann,\n ANN@x.com,,Initech\nAnn@X.com ,Annie,\n"
             "bob@x.com,Bob,Acme\nbob@X.COM,,\n");
-  r = run(dir, "split in.csv --out-dir bad --duplicates off");
+  r = run(dir, "split in.csv --out-dir bad --duplicates none");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--duplicates wants"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "bad"));
+}
+
+// --duplicates off: the engine's "not looked for" (no pass 1, no hold-back): every row chunked
+// in source order, nothing merged, no duplicates object, no duplicates.csv.
+TEST(duplicates_cli, off_chunks_every_row_in_source_order) {
+  testing::temp_dir dir;
+  testing::write_file(dir.path() / "in.csv", INPUT);
+  const auto r = run(dir, "split in.csv --out-dir out --duplicates off --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  ASSERT_FALSE(parser.parse(r.out).get(doc)) << r.out;
+  EXPECT_EQ(std::uint64_t(doc["rows_in"]), 6u);
+  EXPECT_EQ(std::uint64_t(doc["rows_chunked"]), 6u);
+  EXPECT_EQ(std::uint64_t(doc["rows_merged"]), 0u);
+  EXPECT_EQ(doc["duplicates"].error(), simdjson::NO_SUCH_FIELD) << r.out;
+  EXPECT_EQ(r.err.find("duplicates:"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "out/duplicates.csv"));
+  EXPECT_EQ(testing::read_file(dir.path() / "out/chunks/000001.csv"),
+            "email,firstName,company\n"
+            "ann@x.com,Ann,\nbob@x.com,Bob,Acme\n ANN@x.com,,Initech\ncy@x.com,Cy,\n"
+            "Ann@X.com ,Annie,\nbob@X.COM,,\n");
+  manifest m;
+  manifest_error e;
+  ASSERT_TRUE(read_manifest(dir.path() / "out", m, e)) << e.message;
+  EXPECT_TRUE(m.duplicates.policy.empty());
+  EXPECT_EQ(m.counts.rows_merged, 0u);
+  EXPECT_EQ(testing::read_file(dir.path() / "out/manifest.json").find("\"duplicates\""),
+            std::string::npos);
+  // The last --duplicates wins: off after merge is off, merge after off is merge.
+  auto again = run(dir, "split in.csv --out-dir o2 --duplicates merge --duplicates=off --json");
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_NE(again.out.find("\"rows_merged\":0"), std::string::npos) << again.out;
+  again = run(dir, "validate in.csv --duplicates off --rejects v-rejects.csv --json");
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_NE(again.out.find("\"rows_chunked\":6"), std::string::npos) << again.out;
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "duplicates.csv"));
+}
+
+// On an export whose keys do not repeat, off, the default merge and the engine without the
+// duplicate machinery (split_options::duplicates unset) write the same bytes; with repeated
+// keys off keeps every row and the counts add up without merges.
+TEST(duplicates_cli, off_writes_what_the_split_without_the_pass_writes) {
+  gen::generator_options g;
+  g.seed = 5;
+  g.rows = 20000;
+  g.defect_rate = 0.02;
+  std::vector<gen::truth_entry> truth;
+  const std::string text = gen::generate_export(g, &truth);
+  testing::temp_dir dir;
+  testing::write_file(dir.path() / "export.csv", text);
+  auto r = run(dir, "split export.csv --out-dir off --max-bytes 400000 --duplicates off");
+  ASSERT_EQ(r.code, 1) << r.err;  // the injected defects are rejected
+  r = run(dir, "split export.csv --out-dir merge --max-bytes 400000");
+  ASSERT_EQ(r.code, 1) << r.err;
+  split_options o;
+  o.max_bytes = 400'000;
+  ASSERT_FALSE(o.duplicates.has_value());
+  const auto plain = testing::run_on_file(dir.path() / "export.csv", dir.path() / "engine", o);
+  ASSERT_EQ(plain.result.status, split_status::ok) << plain.result.message;
+  ASSERT_GT(plain.chunk_texts.size(), 3u);
+  for (std::size_t k = 0; k < plain.chunk_texts.size(); ++k) {
+    const auto& file = plain.result.result.chunks[k].file;
+    EXPECT_EQ(testing::read_file(dir.path() / "off" / file), plain.chunk_texts[k]) << file;
+    EXPECT_EQ(testing::read_file(dir.path() / "merge" / file), plain.chunk_texts[k]) << file;
+  }
+  std::size_t off_chunks = 0;
+  for (const auto& f : std::filesystem::directory_iterator(dir.path() / "off/chunks")) {
+    if (f.is_regular_file()) ++off_chunks;
+  }
+  EXPECT_EQ(off_chunks, plain.chunk_texts.size());
+  EXPECT_EQ(testing::read_file(dir.path() / "off/rejects.csv"), plain.rejects);
+  EXPECT_EQ(testing::read_file(dir.path() / "off/manifest.json"),
+            testing::read_file(dir.path() / "merge/manifest.json"));
+
+  g.duplicate_rate = 0.1;
+  const std::string dup_text = gen::generate_export(g, &truth);
+  testing::write_file(dir.path() / "dups.csv", dup_text);
+  r = run(dir, "split dups.csv --out-dir dup-off --max-bytes 400000 --duplicates off --json");
+  ASSERT_EQ(r.code, 1) << r.err;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  ASSERT_FALSE(parser.parse(r.out).get(doc)) << r.out;
+  EXPECT_EQ(std::uint64_t(doc["rows_in"]), g.rows);
+  EXPECT_EQ(std::uint64_t(doc["rows_merged"]), 0u);
+  EXPECT_EQ(std::uint64_t(doc["rows_in"]),
+            std::uint64_t(doc["rows_chunked"]) + std::uint64_t(doc["rows_rejected"]));
+  EXPECT_EQ(doc["duplicates"].error(), simdjson::NO_SUCH_FIELD);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "dup-off/duplicates.csv"));
 }
 
 TEST(duplicates_cli, stdin_is_read_twice_through_a_spool_that_is_removed) {

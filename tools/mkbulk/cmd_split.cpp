@@ -29,7 +29,7 @@ constexpr std::string_view VALIDATE_USAGE =
     "  --json                print one JSON summary object on stdout\n";
 
 int run(std::span<const std::string_view> args, bool validate) {
-  engine::split_options o;
+  engine::split_options o = cli_split_options();
   preflight_flags pf;
   bool json = false;
   bool have_input = false;

@@ -108,17 +108,27 @@ std::size_t parse_engine_flag(std::span<const std::string_view> args, std::size_
   } else if (flag == "--kernel") {
     o.kernel = std::string(v);
   } else if (flag == "--duplicates") {
-    o.duplicates = engine::duplicate_policy_from_string(v);
-    if (!o.duplicates) {
-      throw usage_error("--duplicates wants merge, keep-last, keep-first, reject or allow, not '" +
-                        std::string(v) + "'");
+    if (v == "off") {  // the engine's "not looked for": no pass 1, no hold-back
+      o.duplicates.reset();
+    } else {
+      o.duplicates = engine::duplicate_policy_from_string(v);
+      if (!o.duplicates) {
+        throw usage_error(
+            "--duplicates wants merge, keep-last, keep-first, reject, allow or off, not '" +
+            std::string(v) + "'");
+      }
     }
   }
   return used;
 }
 
+engine::split_options cli_split_options() {
+  engine::split_options o;
+  o.duplicates = engine::duplicate_policy::merge;
+  return o;
+}
+
 void apply_engine_environment(engine::split_options& options) {
-  if (!options.duplicates) options.duplicates = engine::duplicate_policy::merge;
   if (!options.kernel.empty()) return;
   if (const char* k = std::getenv("MKBULK_FORCE_KERNEL"); k != nullptr && *k != '\0') {
     options.kernel = k;
@@ -141,8 +151,9 @@ std::string_view engine_flags_help() noexcept {
          "  --kernel NAME         force a scan kernel (also MKBULK_FORCE_KERNEL)\n"
          "  --duplicates P        rows sharing a lookup key (case and spaces aside): merge\n"
          "                        (default; later non-empty values win), keep-last, keep-first,\n"
-         "                        reject, or allow (kept together in one chunk); see\n"
-         "                        duplicates.csv\n";
+         "                        reject, allow (kept together in one chunk), or off (no\n"
+         "                        key pass: faster, but rows sharing a key may land in chunks\n"
+         "                        imported at the same time and race); see duplicates.csv\n";
 }
 
 int exit_code_of(const engine::split_result& r) noexcept {

@@ -30,12 +30,17 @@ struct flag_arg {
 //   --max-bytes N  --format csv|tsv|ssv  --delimiter ,|tab|;  --out-format csv|tsv|ssv
 //   --lookup-field F  --map SOURCE=FIELD  --drop-unknown  --drop-column NAME  --trim
 //   --max-rejects N  --threads N  --block-bytes N  --kernel NAME
-//   --duplicates merge|keep-last|keep-first|reject|allow
+//   --duplicates merge|keep-last|keep-first|reject|allow|off  (off: options.duplicates unset)
 std::size_t parse_engine_flag(std::span<const std::string_view> args, std::size_t i,
                               engine::split_options& options);
 
-// Applies what the environment says (MKBULK_FORCE_KERNEL) and the command line's defaults
-// (--duplicates merge) unless a flag already did. Every command that splits calls it.
+// The options every command that splits starts from, before its flags: the engine's defaults
+// but --duplicates merge (the engine's own default is no duplicate pass, which the command
+// line spells --duplicates off).
+[[nodiscard]] engine::split_options cli_split_options();
+
+// Applies what the environment says (MKBULK_FORCE_KERNEL) unless a flag already did. Every
+// command that splits calls it.
 void apply_engine_environment(engine::split_options& options);
 
 // The flags' help text, one per line, indented by two spaces.

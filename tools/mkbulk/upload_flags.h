@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine_flags.h"
 #include "mkbulk/engine/split.h"
 #include "preflight_flags.h"
 #include "mkbulk/upload/uploader.h"
@@ -17,7 +18,7 @@ namespace mkbulk::cli {
 
 struct upload_cli {
   upload::upload_options options;
-  engine::split_options split;   // `run` only
+  engine::split_options split = cli_split_options();  // `run` only
   preflight_flags preflight;     // `run` only: --schema and the value flags
   std::vector<std::string> positional;
   bool json = false;
