@@ -1,10 +1,13 @@
-// Chunk cutting and chunk files: segments flow from the parsing thread to the writer thread
-// through a small queue; the writer does write(2), CRC-32C, the .part -> final rename and the
-// chunk_sink call, in chunk order.
+// Chunk cutting and chunk files: segments (piece lists) flow from the parsing thread to the
+// writer thread through a small queue; the writer does CRC-32C, writev(2), the .part -> final
+// rename and the chunk_sink call, in chunk order.
 #include "chunk_writer.h"
 
 #include <fcntl.h>
+#include <sys/uio.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include <cerrno>
 #include <cstdio>
@@ -17,6 +20,8 @@ namespace mkbulk::engine::detail {
 namespace {
 constexpr std::size_t SEGMENT_BYTES = std::size_t{256} << 10;
 constexpr std::size_t SEGMENTS_THREADED = 16;
+// Pieces per segment: one writev() call (IOV_MAX is 1024 on Linux).
+constexpr std::size_t SEGMENT_PIECES = 1024;
 }  // namespace
 
 chunk_writer::chunk_writer(chunk_writer_options options)
@@ -26,6 +31,7 @@ chunk_writer::chunk_writer(chunk_writer_options options)
   segments_.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     segments_[i].data.reset(new char[SEGMENT_BYTES]);  // not zeroed: touched as used
+    segments_[i].pieces.reserve(SEGMENT_PIECES);
     free_.push_back(n - 1 - i);
   }
   if (opt_.threaded) thread_ = std::thread([this] { run_writer(); });
@@ -78,21 +84,53 @@ std::size_t chunk_writer::take_free_segment() {
   return s;
 }
 
+chunk_writer::segment& chunk_writer::open_segment() {
+  if (!have_seg_) {
+    cur_seg_ = take_free_segment();
+    segment& s = segments_[cur_seg_];
+    s.size = 0;
+    s.bytes = 0;
+    s.pieces.clear();
+    have_seg_ = true;
+  }
+  return segments_[cur_seg_];
+}
+
+// A piece that starts where the last one ends extends it (runs of rows, copied bytes in a row).
+void chunk_writer::add_piece(segment& s, const char* p, std::size_t n) {
+  if (!s.pieces.empty() && s.pieces.back().p + s.pieces.back().n == p) {
+    s.pieces.back().n += n;
+  } else {
+    s.pieces.push_back(piece{p, n});
+  }
+  s.bytes += n;
+  if (s.bytes >= SEGMENT_BYTES || s.pieces.size() == SEGMENT_PIECES) push_segment();
+}
+
 void chunk_writer::copy_out(const char* p, std::size_t n) {
   if (dry_) return;
   while (n > 0) {
-    if (!have_seg_) {
-      cur_seg_ = take_free_segment();
-      segments_[cur_seg_].size = 0;
-      have_seg_ = true;
-    }
-    segment& s = segments_[cur_seg_];
+    segment& s = open_segment();
     const std::size_t k = std::min(n, SEGMENT_BYTES - s.size);
-    std::memcpy(s.data.get() + s.size, p, k);
+    char* to = s.data.get() + s.size;
+    std::memcpy(to, p, k);
     s.size += k;
     p += k;
     n -= k;
-    if (s.size == SEGMENT_BYTES) push_segment();
+    add_piece(s, to, k);  // a full copy buffer means s.bytes >= SEGMENT_BYTES: pushed
+  }
+}
+
+// Input bytes that stay where they are: the writer reads them from there. A segment refers to
+// at most SEGMENT_BYTES of them, so the writer's queue never holds on to much of the input.
+void chunk_writer::add_input(const char* p, std::size_t n) {
+  if (dry_) return;
+  while (n > 0) {
+    segment& s = open_segment();
+    const std::size_t k = std::min(n, SEGMENT_BYTES);
+    add_piece(s, p, k);
+    p += k;
+    n -= k;
   }
 }
 
@@ -108,7 +146,7 @@ void chunk_writer::close_chunk() {
   flush_pending();
   chunk_open_ = false;
   if (dry_) return;
-  if (have_seg_ && segments_[cur_seg_].size > 0) push_segment();
+  if (have_seg_ && !segments_[cur_seg_].pieces.empty()) push_segment();
   message m;
   m.kind = op::close;
   last_runs_ = current_.line_runs.size();
@@ -165,18 +203,9 @@ void chunk_writer::handle(message& m) {
     case op::data: {
       segment& s = segments_[m.seg];
       if (!failed_.load() && fd_ >= 0) {
-        crc_ = crc32c_extend(crc_, s.data.get(), s.size);
-        std::size_t off = 0;
-        while (off < s.size) {
-          const ssize_t w = ::write(fd_, s.data.get() + off, s.size - off);
-          if (w < 0) {
-            if (errno == EINTR) continue;
-            fail("cannot write " + part_path_.string());
-            break;
-          }
-          off += static_cast<std::size_t>(w);
-        }
-        written_ += s.size;
+        for (const piece& pc : s.pieces) crc_ = crc32c_extend(crc_, pc.p, pc.n);
+        if (!write_segment(s)) fail("cannot write " + part_path_.string());
+        written_ += s.bytes;
       }
       {
         std::lock_guard lock(mutex_);
@@ -206,6 +235,35 @@ void chunk_writer::handle(message& m) {
     case op::stop:
       return;
   }
+}
+
+// writev() of the segment's pieces, resumed after a short write.
+bool chunk_writer::write_segment(const segment& s) {
+  iovec iov[SEGMENT_PIECES];
+  std::size_t n = s.pieces.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    iov[i].iov_base = const_cast<char*>(s.pieces[i].p);
+    iov[i].iov_len = s.pieces[i].n;
+  }
+  iovec* at = iov;
+  while (n > 0) {
+    const ssize_t w = ::writev(fd_, at, static_cast<int>(n));
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    auto done = static_cast<std::size_t>(w);
+    while (n > 0 && done >= at->iov_len) {
+      done -= at->iov_len;
+      ++at;
+      --n;
+    }
+    if (n > 0) {
+      at->iov_base = static_cast<char*>(at->iov_base) + done;
+      at->iov_len -= done;
+    }
+  }
+  return true;
 }
 
 void chunk_writer::keep_or_spill(chunk_info& c) {

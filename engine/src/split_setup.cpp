@@ -163,6 +163,7 @@ bool split_run::prepare_output() {
   const unsigned threads = opt_.threads != 0 ? opt_.threads : std::thread::hardware_concurrency();
   w.threaded = threads >= 2;
   w.fsync_chunks = opt_.fsync_chunks;
+  w.input_stable = win_.stable();
   w.sink = sink_;
   writer_ = std::make_unique<chunk_writer>(std::move(w));
   return true;
