@@ -6,6 +6,8 @@
 // and renamed when complete, so a killed run never leaves a half chunk under a final name.
 #pragma once
 
+#include <sys/uio.h>
+
 #include <atomic>
 #include <cstdio>
 #include <condition_variable>
@@ -146,6 +148,8 @@ class chunk_writer {
   int fd_ = -1;
   std::filesystem::path part_path_;
   std::uint32_t crc_ = 0;
+  std::unique_ptr<char[]> gather_;  // small pieces copied together before writev
+  std::vector<iovec> iov_;
   std::uint64_t written_ = 0;
   std::vector<chunk_info> done_;
   std::uint64_t runs_kept_ = 0;

@@ -43,6 +43,7 @@ class input_window {
 
  private:
   bool map_file();
+  void populate_ahead() noexcept;
   void release_behind() noexcept;
 
   int fd_ = -1;
@@ -50,7 +51,8 @@ class input_window {
   std::unique_ptr<std::uint8_t[]> buf_;
   std::uint8_t* map_ = nullptr;
   std::size_t map_len_ = 0;
-  std::uint64_t released_ = 0;  // mapped pages below this offset were given back
+  std::uint64_t released_ = 0;   // mapped pages below this offset were given back
+  std::uint64_t populated_ = 0;  // page tables filled up to here
   const std::uint8_t* data_ = nullptr;
   std::size_t cap_ = 0;
   std::size_t len_ = 0;
