@@ -21,14 +21,22 @@ constexpr std::uint64_t RELEASE_STEP = std::uint64_t{8} << 20;
 // Page tables are filled ahead of the window this much at a time (MADV_POPULATE_READ): one
 // call instead of a page fault per 64 KiB, which costs much more under a hypervisor.
 constexpr std::uint64_t POPULATE_STEP = std::uint64_t{4} << 20;
+constexpr std::uint64_t TOUCH_AHEAD = std::uint64_t{8} << 20;
 }  // namespace
 
 input_window::~input_window() {
+  if (toucher_.joinable()) {
+    stop_.store(true);
+    cursor_.fetch_add(1);  // wakes the thread
+    cursor_.notify_one();
+    toucher_.join();
+  }
   if (map_ != nullptr) ::munmap(map_, map_len_);
   if (close_fd_ && fd_ >= 0) ::close(fd_);
 }
 
-bool input_window::open(const std::string& path, std::size_t capacity, bool allow_map) {
+bool input_window::open(const std::string& path, std::size_t capacity, bool allow_map,
+                        bool touch_ahead) {
   path_ = path;
   if (path == "-") {
     fd_ = STDIN_FILENO;
@@ -45,7 +53,10 @@ bool input_window::open(const std::string& path, std::size_t capacity, bool allo
   if (::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode)) {
     file_size_ = static_cast<std::uint64_t>(st.st_size);
     ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
-    if (allow_map && path != "-" && file_size_ != 0 && map_file()) return true;
+    if (allow_map && path != "-" && file_size_ != 0 && map_file()) {
+      if (touch_ahead) toucher_ = std::thread([this] { touch_pages(); });
+      return true;
+    }
   } else if (S_ISDIR(st.st_mode)) {
     error_ = "cannot read " + path + ": it is a directory";
     return false;
@@ -86,7 +97,12 @@ bool input_window::read_some(std::size_t max) {
     const std::uint64_t left = file_size_ - (base_ + len_);
     len_ += static_cast<std::size_t>(std::min<std::uint64_t>(n, left));
     eof_ = base_ + len_ == file_size_;
-    populate_ahead();
+    if (toucher_.joinable()) {
+      cursor_.store(base_ + len_);
+      cursor_.notify_one();
+    } else {
+      populate_ahead();
+    }
     return true;
   }
   for (;;) {
@@ -128,6 +144,33 @@ void input_window::populate_ahead() noexcept {
   ::madvise(map_ + populated_, static_cast<std::size_t>(to - populated_), MADV_POPULATE_READ);
   populated_ = to;
 #endif
+}
+
+// The first touch of a mapped page is expensive (a page fault, and under a hypervisor with
+// shadow page tables a second one on the host): this thread takes it, TOUCH_AHEAD bytes ahead
+// of the window, so the parsing thread finds the pages ready.
+void input_window::touch_pages() noexcept {
+  const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+  std::uint64_t touched = 0;
+  while (!stop_.load()) {
+    const std::uint64_t cursor = cursor_.load();
+    const std::uint64_t target = std::min(file_size_, cursor + TOUCH_AHEAD);
+    if (touched >= target) {
+      if (touched >= file_size_) return;
+      cursor_.wait(cursor);  // until the window moves on
+      continue;
+    }
+    const std::uint64_t to = std::min(target, touched + POPULATE_STEP);
+#if defined(MADV_POPULATE_READ)
+    ::madvise(map_ + touched, static_cast<std::size_t>(to - touched), MADV_POPULATE_READ);
+#endif
+    std::uint8_t sum = 0;
+    for (std::uint64_t at = touched; at < to; at += page) {
+      sum = static_cast<std::uint8_t>(sum + *static_cast<volatile const std::uint8_t*>(map_ + at));
+    }
+    sink_ = sum;
+    touched = to;
+  }
 }
 
 void input_window::release_behind() noexcept {

@@ -5,10 +5,12 @@
 // blocks past its end (zeros at the end of the input; in a mapping, the file's next bytes).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <thread>
 
 namespace mkbulk::engine::detail {
 
@@ -22,8 +24,10 @@ class input_window {
   ~input_window();
 
   // Opens path ("-" for stdin) with room for capacity bytes; maps a regular file unless
-  // allow_map is false. False with error() on failure.
-  [[nodiscard]] bool open(const std::string& path, std::size_t capacity, bool allow_map = true);
+  // allow_map is false. With touch_ahead, a mapped file's pages are filled and touched ahead of
+  // the window by a helper thread. False with error() on failure.
+  [[nodiscard]] bool open(const std::string& path, std::size_t capacity, bool allow_map = true,
+                          bool touch_ahead = false);
   // Makes up to max more bytes visible (fewer at the end of a pipe or the input). False on error.
   [[nodiscard]] bool read_some(std::size_t max);
   // Drops the bytes before from: they move out of the window, which now starts at from.
@@ -45,6 +49,7 @@ class input_window {
   bool map_file();
   void populate_ahead() noexcept;
   void release_behind() noexcept;
+  void touch_pages() noexcept;
 
   int fd_ = -1;
   bool close_fd_ = false;
@@ -53,6 +58,11 @@ class input_window {
   std::size_t map_len_ = 0;
   std::uint64_t released_ = 0;   // mapped pages below this offset were given back
   std::uint64_t populated_ = 0;  // page tables filled up to here
+  // The touch-ahead thread follows the end of the window (cursor_) and stops on stop_.
+  std::thread toucher_;
+  std::atomic<std::uint64_t> cursor_{0};
+  std::atomic<bool> stop_{false};
+  std::atomic<std::uint8_t> sink_{0};  // what the touches read (so they are not optimised away)
   const std::uint8_t* data_ = nullptr;
   std::size_t cap_ = 0;
   std::size_t len_ = 0;

@@ -68,7 +68,8 @@ bool split_run::check_options() {
 }
 
 bool split_run::read_header(bool keep_going) {
-  if (!win_.open(opt_.input_path, limit_ + block_)) {
+  const unsigned threads = opt_.threads != 0 ? opt_.threads : std::thread::hardware_concurrency();
+  if (!win_.open(opt_.input_path, limit_ + block_, true, threads >= 2)) {
     return fail(split_status::io_error, win_.error());
   }
   while (!win_.eof() && win_.size() < SNIFF_BYTES) {
