@@ -154,6 +154,9 @@ void input_window::touch_pages() noexcept {
   std::uint64_t touched = 0;
   while (!stop_.load()) {
     const std::uint64_t cursor = cursor_.load();
+    // Behind the window's end (a slow start): the parser reads those pages itself, and pages
+    // behind the window may already be released: never touch them again.
+    if (touched < cursor) touched = cursor / page * page;
     const std::uint64_t target = std::min(file_size_, cursor + TOUCH_AHEAD);
     if (touched >= target) {
       if (touched >= file_size_) return;
