@@ -1,13 +1,10 @@
-// Chunk cutting and chunk files: segments (piece lists) flow from the parsing thread to the
-// writer thread through a small queue; the writer does CRC-32C, writev(2), the .part -> final
-// rename and the chunk_sink call, in chunk order.
+// Chunk cutting and chunk files: segments flow from the parsing thread to the writer thread
+// through a small queue; the writer does write(2), CRC-32C, the .part -> final rename and the
+// chunk_sink call, in chunk order.
 #include "chunk_writer.h"
 
 #include <fcntl.h>
-#include <sys/uio.h>
 #include <unistd.h>
-
-#include <algorithm>
 
 #include <cerrno>
 #include <cstdio>
@@ -20,13 +17,6 @@ namespace mkbulk::engine::detail {
 namespace {
 constexpr std::size_t SEGMENT_BYTES = std::size_t{256} << 10;
 constexpr std::size_t SEGMENTS_THREADED = 16;
-// Pieces per segment (a CRLF row is two: its bytes and the LF).
-constexpr std::size_t SEGMENT_PIECES = 4096;
-// Pieces this big are written from where they are; smaller ones are gathered into one buffer
-// first (many small iovecs make writev slower than a copy, and the CRC runs over fewer calls).
-constexpr std::size_t DIRECT_BYTES = std::size_t{16} << 10;
-// writev() takes at most IOV_MAX (1024 on Linux) pieces per call.
-constexpr std::size_t IOV_PER_CALL = 1024;
 }  // namespace
 
 chunk_writer::chunk_writer(chunk_writer_options options)
@@ -36,7 +26,6 @@ chunk_writer::chunk_writer(chunk_writer_options options)
   segments_.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     segments_[i].data.reset(new char[SEGMENT_BYTES]);  // not zeroed: touched as used
-    segments_[i].pieces.reserve(SEGMENT_PIECES);
     free_.push_back(n - 1 - i);
   }
   if (opt_.threaded) thread_ = std::thread([this] { run_writer(); });
@@ -89,53 +78,21 @@ std::size_t chunk_writer::take_free_segment() {
   return s;
 }
 
-chunk_writer::segment& chunk_writer::open_segment() {
-  if (!have_seg_) {
-    cur_seg_ = take_free_segment();
-    segment& s = segments_[cur_seg_];
-    s.size = 0;
-    s.bytes = 0;
-    s.pieces.clear();
-    have_seg_ = true;
-  }
-  return segments_[cur_seg_];
-}
-
-// A piece that starts where the last one ends extends it (runs of rows, copied bytes in a row).
-void chunk_writer::add_piece(segment& s, const char* p, std::size_t n) {
-  if (!s.pieces.empty() && s.pieces.back().p + s.pieces.back().n == p) {
-    s.pieces.back().n += n;
-  } else {
-    s.pieces.push_back(piece{p, n});
-  }
-  s.bytes += n;
-  if (s.bytes >= SEGMENT_BYTES || s.pieces.size() == SEGMENT_PIECES) push_segment();
-}
-
 void chunk_writer::copy_out(const char* p, std::size_t n) {
   if (dry_) return;
   while (n > 0) {
-    segment& s = open_segment();
+    if (!have_seg_) {
+      cur_seg_ = take_free_segment();
+      segments_[cur_seg_].size = 0;
+      have_seg_ = true;
+    }
+    segment& s = segments_[cur_seg_];
     const std::size_t k = std::min(n, SEGMENT_BYTES - s.size);
-    char* to = s.data.get() + s.size;
-    std::memcpy(to, p, k);
+    std::memcpy(s.data.get() + s.size, p, k);
     s.size += k;
     p += k;
     n -= k;
-    add_piece(s, to, k);  // a full copy buffer means s.bytes >= SEGMENT_BYTES: pushed
-  }
-}
-
-// Input bytes that stay where they are: the writer reads them from there. A segment refers to
-// at most SEGMENT_BYTES of them, so the writer's queue never holds on to much of the input.
-void chunk_writer::add_input(const char* p, std::size_t n) {
-  if (dry_) return;
-  while (n > 0) {
-    segment& s = open_segment();
-    const std::size_t k = std::min(n, SEGMENT_BYTES);
-    add_piece(s, p, k);
-    p += k;
-    n -= k;
+    if (s.size == SEGMENT_BYTES) push_segment();
   }
 }
 
@@ -151,7 +108,7 @@ void chunk_writer::close_chunk() {
   flush_pending();
   chunk_open_ = false;
   if (dry_) return;
-  if (have_seg_ && !segments_[cur_seg_].pieces.empty()) push_segment();
+  if (have_seg_ && segments_[cur_seg_].size > 0) push_segment();
   message m;
   m.kind = op::close;
   last_runs_ = current_.line_runs.size();
@@ -208,8 +165,18 @@ void chunk_writer::handle(message& m) {
     case op::data: {
       segment& s = segments_[m.seg];
       if (!failed_.load() && fd_ >= 0) {
-        if (!write_segment(s)) fail("cannot write " + part_path_.string());
-        written_ += s.bytes;
+        crc_ = crc32c_extend(crc_, s.data.get(), s.size);
+        std::size_t off = 0;
+        while (off < s.size) {
+          const ssize_t w = ::write(fd_, s.data.get() + off, s.size - off);
+          if (w < 0) {
+            if (errno == EINTR) continue;
+            fail("cannot write " + part_path_.string());
+            break;
+          }
+          off += static_cast<std::size_t>(w);
+        }
+        written_ += s.size;
       }
       {
         std::lock_guard lock(mutex_);
@@ -239,51 +206,6 @@ void chunk_writer::handle(message& m) {
     case op::stop:
       return;
   }
-}
-
-// The segment's pieces as iovecs (small ones gathered, see DIRECT_BYTES), checksummed and
-// written with writev(), resumed after a short write.
-bool chunk_writer::write_segment(const segment& s) {
-  if (!gather_) gather_.reset(new char[SEGMENT_BYTES + DIRECT_BYTES]);
-  iov_.clear();
-  std::size_t used = 0;
-  bool gathering = false;  // the last iovec is the gather buffer's open run
-  for (const piece& pc : s.pieces) {
-    if (pc.n >= DIRECT_BYTES || used + pc.n > SEGMENT_BYTES + DIRECT_BYTES) {
-      iov_.push_back(iovec{const_cast<char*>(pc.p), pc.n});
-      gathering = false;
-      continue;
-    }
-    std::memcpy(gather_.get() + used, pc.p, pc.n);
-    if (gathering) {
-      iov_.back().iov_len += pc.n;
-    } else {
-      iov_.push_back(iovec{gather_.get() + used, pc.n});
-      gathering = true;
-    }
-    used += pc.n;
-  }
-  for (const iovec& v : iov_) crc_ = crc32c_extend(crc_, v.iov_base, v.iov_len);
-  iovec* at = iov_.data();
-  std::size_t n = iov_.size();
-  while (n > 0) {
-    const ssize_t w = ::writev(fd_, at, static_cast<int>(std::min(n, IOV_PER_CALL)));
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    auto done = static_cast<std::size_t>(w);
-    while (n > 0 && done >= at->iov_len) {
-      done -= at->iov_len;
-      ++at;
-      --n;
-    }
-    if (n > 0) {
-      at->iov_base = static_cast<char*>(at->iov_base) + done;
-      at->iov_len -= done;
-    }
-  }
-  return true;
 }
 
 void chunk_writer::keep_or_spill(chunk_info& c) {

@@ -1,12 +1,9 @@
 // The chunk side of the pipeline: decides where chunks are cut (only between records, each
-// file header included within max_bytes) and writes the files. Rows are gathered into segments
-// of up to 256 KiB, lists of pieces (bytes copied into the segment, or ranges of a mapped input
-// that stays valid: no copy), that a writer thread checksums (CRC-32C) and writev()s while the
-// parsing thread goes on; with one thread the same work happens inline. Each chunk is written under a ".part" name
+// file header included within max_bytes) and writes the files. Bytes are gathered into 256 KiB
+// segments that a writer thread writes and checksums (CRC-32C) while the parsing thread goes
+// on; with one thread the same work happens inline. Each chunk is written under a ".part" name
 // and renamed when complete, so a killed run never leaves a half chunk under a final name.
 #pragma once
-
-#include <sys/uio.h>
 
 #include <atomic>
 #include <cstdio>
@@ -33,9 +30,6 @@ struct chunk_writer_options {
   std::uint64_t max_bytes = 0;
   bool threaded = true;
   bool fsync_chunks = false;
-  // The bytes handed to append_input stay valid at their address until finish() or abandon()
-  // (a mapped input): they are written from where they are instead of being copied.
-  bool input_stable = false;
   chunk_sink* sink = nullptr;
   // Line runs kept in the finished chunks' chunk_info; past this many, each further chunk's
   // runs go to out_dir/manifest.runs.part once the sink has seen them (flat memory).
@@ -69,13 +63,7 @@ class chunk_writer {
     copy_out(p, n);
   }
   void flush_pending() {
-    if (pending_len_ != 0) {
-      if (opt_.input_stable) {
-        add_input(pending_, pending_len_);
-      } else {
-        copy_out(pending_, pending_len_);
-      }
-    }
+    if (pending_len_ != 0) copy_out(pending_, pending_len_);
     pending_ = nullptr;
     pending_len_ = 0;
   }
@@ -93,15 +81,9 @@ class chunk_writer {
   [[nodiscard]] std::uint64_t rows() const noexcept { return rows_total_; }
 
  private:
-  struct piece {
-    const char* p;
-    std::size_t n;
-  };
   struct segment {
-    std::unique_ptr<char[]> data;  // the copied bytes
-    std::size_t size = 0;          // of data used
-    std::size_t bytes = 0;         // in pieces, copied or not
-    std::vector<piece> pieces;     // the segment's bytes in order
+    std::unique_ptr<char[]> data;
+    std::size_t size = 0;
   };
   enum class op : std::uint8_t { open, data, close, stop };
   struct message {
@@ -111,10 +93,6 @@ class chunk_writer {
   };
 
   void copy_out(const char* p, std::size_t n);
-  void add_input(const char* p, std::size_t n);
-  segment& open_segment();
-  void add_piece(segment& s, const char* p, std::size_t n);
-  bool write_segment(const segment& s);
   void push_segment();
   void close_chunk();
   void post(message m);
@@ -148,8 +126,6 @@ class chunk_writer {
   int fd_ = -1;
   std::filesystem::path part_path_;
   std::uint32_t crc_ = 0;
-  std::unique_ptr<char[]> gather_;  // small pieces copied together before writev
-  std::vector<iovec> iov_;
   std::uint64_t written_ = 0;
   std::vector<chunk_info> done_;
   std::uint64_t runs_kept_ = 0;

@@ -68,8 +68,7 @@ bool split_run::check_options() {
 }
 
 bool split_run::read_header(bool keep_going) {
-  const unsigned threads = opt_.threads != 0 ? opt_.threads : std::thread::hardware_concurrency();
-  if (!win_.open(opt_.input_path, limit_ + block_, true, threads >= 2)) {
+  if (!win_.open(opt_.input_path, limit_ + block_)) {
     return fail(split_status::io_error, win_.error());
   }
   while (!win_.eof() && win_.size() < SNIFF_BYTES) {
@@ -164,7 +163,6 @@ bool split_run::prepare_output() {
   const unsigned threads = opt_.threads != 0 ? opt_.threads : std::thread::hardware_concurrency();
   w.threaded = threads >= 2;
   w.fsync_chunks = opt_.fsync_chunks;
-  w.input_stable = win_.stable();
   w.sink = sink_;
   writer_ = std::make_unique<chunk_writer>(std::move(w));
   return true;

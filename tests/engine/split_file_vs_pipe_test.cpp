@@ -1,7 +1,7 @@
-// The mapped input and the zero-copy chunk writer: a regular file is mapped and its unchanged
-// rows are written from the mapping (pieces), a pipe is read into a buffer and copied. Both
-// must give the same chunks, rejects and counts, at page edges (the scan kernels read past the
-// last byte), and each chunk's checksum and size must be those of the file written.
+// A regular file and the same bytes through a pipe (short reads, no size known up front) must
+// give the same chunks, rejects and counts, also when the input ends at or next to a page edge
+// (the scan kernels read whole blocks past the last byte); and each chunk's checksum and size
+// must be those of the file written, through many chunk cuts and a row bigger than a segment.
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
@@ -19,7 +19,7 @@ namespace {
 using testing::run_on_file;
 using testing::temp_dir;
 
-// The same input through a FIFO (read(2), never mapped).
+// The same input through a FIFO.
 testing::split_output run_through_fifo(const temp_dir& dir, const std::string& text,
                                        const std::string& name, split_options o) {
   const auto fifo = dir.path() / (name + ".fifo");
@@ -58,8 +58,8 @@ void expect_same(const testing::split_output& got, const testing::split_output& 
 }
 
 // Rows of every kind the writer handles differently: LF rows (runs of adjacent input), CRLF
-// rows (input piece + a copied LF), rows re-encoded by the careful path (copied), a bare quote,
-// and a defect now and then.
+// rows (the row's bytes, then an LF), rows re-encoded by the careful path, a bare quote, and a
+// defect now and then.
 std::string mixed_rows(std::uint64_t seed, std::size_t rows) {
   std::mt19937_64 rng(seed);
   std::string t = "email,firstName,company,comments\n";
@@ -77,7 +77,7 @@ std::string mixed_rows(std::uint64_t seed, std::size_t rows) {
   return t;
 }
 
-TEST(split_mapped_input, same_output_as_a_pipe_at_page_edges) {
+TEST(split_file_vs_pipe, same_output_as_a_pipe_at_page_edges) {
   temp_dir dir;
   const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
   const std::string base = mixed_rows(7, 400);
@@ -109,9 +109,9 @@ TEST(split_mapped_input, same_output_as_a_pipe_at_page_edges) {
   }
 }
 
-TEST(split_mapped_input, chunk_checksums_and_sizes_are_those_of_the_files) {
-  // Small chunks and tiny blocks: many chunk cuts, more than 1024 pieces per segment, and with
-  // a row bigger than a 256 KiB segment, a piece that spans segments.
+TEST(split_file_vs_pipe, chunk_checksums_and_sizes_are_those_of_the_files) {
+  // Small chunks and small read blocks: many chunk cuts; with a row bigger than a 256 KiB
+  // writer segment, a row that spans segments.
   temp_dir dir;
   std::string text = mixed_rows(11, 20000);
   text.append("big@example.com,Ann,Acme,").append(300 * 1024, 'b').append("\n");
