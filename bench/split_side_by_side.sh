@@ -43,7 +43,7 @@ if [[ -n "${BASE_BUILD:-}" ]]; then
   [[ -x "$base_mkbulk" ]] || { echo "no mkbulk in BASE_BUILD '$BASE_BUILD'" >&2; exit 2; }
   base_cmd=(-n "mkbulk split (base)" "'$base_mkbulk' split '$input' --out-dir '$work/out/base'")
 fi
-bytes=$(stat -c %s "$input")
+bytes=$(stat -L -c %s "$input")
 # Into the page cache (twice: the second read checks it stayed there).
 cat "$input" > /dev/null
 cat "$input" > /dev/null
