@@ -5,13 +5,17 @@
 # GNU `split -C 10000000` and `mkbulk split`, all writing to the same disk (the work directory),
 # with hyperfine; prints the medians and each tool's time relative to split -C; then the peak
 # RSS of mkbulk split at 1 GiB (file) and 4 GiB (the file four times through standard input).
+# `mkbulk split --duplicates off` is the like-for-like comparison with split -C (one pass, no
+# lookup-key grouping); plain `mkbulk split` runs the default `--duplicates merge` (two passes)
+# and is timed beside it so the cost of the duplicate pass shows in the same run.
 # Writes nothing in the repository; the export stays in the work directory for the next run.
 #
 #   bench/split_side_by_side.sh [BUILD_DIR]     (default: build/release, else the first build/*
 #                                                with both programs)
 #   env: RUNS (default 5), WORK (default /tmp/mkbulk-side-by-side), SIZE (default 1G),
 #        BASE_BUILD (optional: a second build dir whose mkbulk runs in the same hyperfine run as
-#        "mkbulk split (base)", for before/after figures in the same conditions)
+#        "mkbulk split (base)", for before/after figures in the same conditions; BASE_ARGS:
+#        extra arguments for it, e.g. BASE_ARGS="--duplicates off")
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,7 +45,7 @@ base_cmd=()
 if [[ -n "${BASE_BUILD:-}" ]]; then
   base_mkbulk="$BASE_BUILD/tools/mkbulk/mkbulk"
   [[ -x "$base_mkbulk" ]] || { echo "no mkbulk in BASE_BUILD '$BASE_BUILD'" >&2; exit 2; }
-  base_cmd=(-n "mkbulk split (base)" "'$base_mkbulk' split '$input' --out-dir '$work/out/base'")
+  base_cmd=(-n "mkbulk split (base)" "'$base_mkbulk' split '$input' --out-dir '$work/out/base' ${BASE_ARGS:-}")
 fi
 bytes=$(stat -L -c %s "$input")
 # Into the page cache (twice: the second read checks it stayed there).
@@ -56,7 +60,8 @@ hyperfine --runs "$runs" --warmup 1 -i --export-json "$json" \
   -n "cat > file" "cat '$input' > '$work/out/cat.csv'" \
   -n "cp" "cp '$input' '$work/out/cp.csv'" \
   -n "split -C 10000000" "split -C 10000000 '$input' '$work/out/x'" \
-  -n "mkbulk split" "'$mkbulk' split '$input' --out-dir '$work/out/mk'" \
+  -n "mkbulk split --duplicates off" "'$mkbulk' split '$input' --out-dir '$work/out/mk' --duplicates off" \
+  -n "mkbulk split" "'$mkbulk' split '$input' --out-dir '$work/out/mkd'" \
   "${base_cmd[@]}" >&2
 
 python3 - "$json" "$bytes" <<'PY'
@@ -65,11 +70,11 @@ data = json.load(open(sys.argv[1]))
 size = int(sys.argv[2])
 res = {r["command"]: r for r in data["results"]}
 base = res["split -C 10000000"]["median"]
-print(f"{'command':<22}{'median s':>10}{'GB/s':>8}{'x split -C time':>18}")
+print(f"{'command':<32}{'median s':>10}{'GB/s':>8}{'x split -C time':>18}")
 for name, r in res.items():
     m = r["median"]
-    print(f"{name:<22}{m:>10.3f}{size / m / 1e9:>8.2f}{m / base:>18.2f}")
-for name in ("mkbulk split", "mkbulk split (base)"):
+    print(f"{name:<32}{m:>10.3f}{size / m / 1e9:>8.2f}{m / base:>18.2f}")
+for name in ("mkbulk split --duplicates off", "mkbulk split", "mkbulk split (base)"):
     if name in res:
         mk = res[name]["median"]
         r = res[name]
@@ -77,14 +82,18 @@ for name in ("mkbulk split", "mkbulk split (base)"):
               f"as fast); CPU per run: {r['user']:.2f} s user, {r['system']:.2f} s sys")
 PY
 
-echo "peak RSS of mkbulk split:"
+echo "peak RSS of mkbulk split --duplicates off (and of the default merge at 1 GiB):"
 rm -rf "$work/out"
 /usr/bin/time -o "$work/rss.txt" -f "  1 GiB file:  %M KiB  (%e s)" \
-  "$mkbulk" split "$input" --out-dir "$work/out/rss1" >/dev/null 2>&1 || true
+  "$mkbulk" split "$input" --out-dir "$work/out/rss1" --duplicates off >/dev/null 2>&1 || true
+cat "$work/rss.txt"
+rm -rf "$work/out"
+/usr/bin/time -o "$work/rss.txt" -f "  1 GiB file, --duplicates merge:  %M KiB  (%e s)" \
+  "$mkbulk" split "$input" --out-dir "$work/out/rss1m" >/dev/null 2>&1 || true
 cat "$work/rss.txt"
 rm -rf "$work/out"
 # ru_maxrss of bash's children: the largest process of the pipeline, which is mkbulk.
 /usr/bin/time -o "$work/rss.txt" -f "  4 GiB stdin: %M KiB  (%e s)" bash -c \
-  "cat '$input' '$input' '$input' '$input' | '$mkbulk' split - --out-dir '$work/out/rss4' >/dev/null 2>&1" || true
+  "cat '$input' '$input' '$input' '$input' | '$mkbulk' split - --out-dir '$work/out/rss4' --duplicates off >/dev/null 2>&1" || true
 cat "$work/rss.txt"
 rm -rf "$work/out" "$work/rss.txt"
