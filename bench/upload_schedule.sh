@@ -12,7 +12,10 @@
 # Knobs (environment): BENCH_BYTES (20M), BENCH_MAX_BYTES chunk budget (1000000: ~5,800 rows),
 # BENCH_RPS rows/s per job (1000: a chunk imports in ~6 s; the sandbox must not be CPU-bound
 # or two slots are not twice one), BENCH_POLL_MIN/MAX seconds (0.5/3, scaled down like the row
-# rate), BENCH_DIR (/tmp/mkbulk-bench-upload), BENCH_SERIAL=0 to skip the one-at-a-time run.
+# rate), BENCH_DIR (/tmp/mkbulk-bench-upload), BENCH_SERIAL=0 to skip the one-at-a-time run,
+# BENCH_RUN_ARGS extra arguments for both `mkbulk run`s (e.g. "--duplicates off": the default
+# merge reads the whole input once for its keys before the first chunk, which delays the first
+# job on a big input by that pass).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build/release}
@@ -49,7 +52,7 @@ trap stop_sandbox EXIT
 start_sandbox pipeline
 s0=$(date +%s.%N)
 "$mkbulk" run "$work/in.csv" --out-dir "$work/run" --base-url "$base_url" --max-bytes "$max_bytes" \
-  --poll-min "$poll_min" --poll-max "$poll_max" --json >"$work/run.json" 2>"$work/run.err" || true
+  --poll-min "$poll_min" --poll-max "$poll_max" ${BENCH_RUN_ARGS:-} --json >"$work/run.json" 2>"$work/run.err" || true
 s1=$(date +%s.%N)
 curl -s "$base_url/sandbox/stats" >"$work/pipeline.stats.json"
 stop_sandbox
@@ -76,7 +79,7 @@ if [ "${BENCH_FIRST_JOB_BYTES:-1G}" != 0 ]; then
   start_sandbox big
   f0=$(date +%s.%N)
   "$mkbulk" run "$work/big.csv" --out-dir "$work/big" --base-url "$base_url" \
-    --poll-min "$poll_min" --poll-max "$poll_max" >/dev/null 2>"$work/big.err" &
+    --poll-min "$poll_min" --poll-max "$poll_max" ${BENCH_RUN_ARGS:-} >/dev/null 2>"$work/big.err" &
   run_pid=$!
   until grep -q '"job_created"' "$work/big/journal.jsonl" 2>/dev/null; do sleep 0.005; done
   f1=$(date +%s.%N)
