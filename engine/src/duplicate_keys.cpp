@@ -4,6 +4,8 @@
 #include "mkbulk/engine/duplicate_keys.h"
 
 #include <array>
+#include <cstdlib>
+#include <new>
 #include <functional>
 
 namespace mkbulk::engine {
@@ -70,8 +72,12 @@ std::uint64_t lookup_key_hash(std::string_view key) noexcept {
 
 // ---- duplicate_key_table ----
 
+void duplicate_key_table::free_slots::operator()(std::uint64_t* p) const noexcept {
+  std::free(p);
+}
+
 std::size_t duplicate_key_table::find_slot(std::uint64_t stored) const noexcept {
-  const std::size_t n = slots_.size();
+  const std::size_t n = capacity_;
   std::size_t i = range_of(stored, n);
   while (slots_[i] != 0 && (slots_[i] & HASH_BITS) != stored) {
     if (++i == n) i = 0;
@@ -80,22 +86,27 @@ std::size_t duplicate_key_table::find_slot(std::uint64_t stored) const noexcept 
 }
 
 void duplicate_key_table::grow(std::size_t capacity) {
-  std::vector<std::uint64_t> old = std::move(slots_);
-  slots_.assign(capacity, 0);
-  for (const std::uint64_t s : old) {
-    if (s != 0) slots_[find_slot(s & HASH_BITS)] = s;
+  // calloc, not a zero-filled vector: a large block comes straight from mmap, already zero,
+  // so the pages are not written twice (the memset was 5% of a split with --duplicates).
+  slot_array old = std::move(slots_);
+  const std::size_t old_capacity = capacity_;
+  slots_.reset(static_cast<std::uint64_t*>(std::calloc(capacity, sizeof(std::uint64_t))));
+  if (!slots_) throw std::bad_alloc();
+  capacity_ = capacity;
+  for (std::size_t k = 0; k < old_capacity; ++k) {
+    if (old[k] != 0) slots_[find_slot(old[k] & HASH_BITS)] = old[k];
   }
 }
 
 void duplicate_key_table::reserve(std::size_t n) {
   const std::size_t needed = n + n / 4 + 1;  // keeps the load at or under 80%
-  if (needed > slots_.size()) grow(needed);
+  if (needed > capacity_) grow(needed);
 }
 
 bool duplicate_key_table::observe(std::uint64_t key_hash) {
   // Grow by half at 80% load: the load stays within [53%, 80%], 10 to 15 bytes a key.
-  if ((size_ + 1) * 5 > slots_.size() * 4) {
-    grow(slots_.size() < 16 ? 16 : slots_.size() + slots_.size() / 2);
+  if ((size_ + 1) * 5 > capacity_ * 4) {
+    grow(capacity_ < 16 ? 16 : capacity_ + capacity_ / 2);
   }
   const std::uint64_t stored = stored_of(key_hash);
   std::uint64_t& slot = slots_[find_slot(stored)];
@@ -114,19 +125,19 @@ bool duplicate_key_table::observe(std::uint64_t key_hash) {
 }
 
 bool duplicate_key_table::is_repeated(std::uint64_t key_hash) const noexcept {
-  if (slots_.empty()) return false;
+  if (capacity_ == 0) return false;
   return (slots_[find_slot(stored_of(key_hash))] & REPEATED_BIT) != 0;
 }
 
 void duplicate_key_table::observe_batch(std::span<const std::uint64_t> key_hashes) {
   // Grow first, so that the prefetched slots are the ones observe() then uses.
   const std::size_t after = size_ + key_hashes.size();
-  if (after * 5 > slots_.size() * 4) {
-    std::size_t capacity = slots_.size() < 16 ? 16 : slots_.size() + slots_.size() / 2;
+  if (after * 5 > capacity_ * 4) {
+    std::size_t capacity = capacity_ < 16 ? 16 : capacity_ + capacity_ / 2;
     while (after * 5 > capacity * 4) capacity += capacity / 2;
     grow(capacity);
   }
-  const std::size_t n = slots_.size();
+  const std::size_t n = capacity_;
   for (const std::uint64_t h : key_hashes) __builtin_prefetch(&slots_[range_of(stored_of(h), n)]);
   for (const std::uint64_t h : key_hashes) observe(h);
 }
@@ -134,7 +145,8 @@ void duplicate_key_table::observe_batch(std::span<const std::uint64_t> key_hashe
 duplicate_key_table duplicate_key_table::repeated_only() const {
   duplicate_key_table t;
   t.reserve(repeated_keys_);
-  for (const std::uint64_t s : slots_) {
+  for (std::size_t k = 0; k < capacity_; ++k) {
+    const std::uint64_t s = slots_[k];
     if ((s & REPEATED_BIT) == 0) continue;
     t.slots_[t.find_slot(s & HASH_BITS)] = s;
     ++t.size_;

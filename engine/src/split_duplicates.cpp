@@ -165,11 +165,14 @@ void duplicate_pass::remove_spills() noexcept {
   paths_.clear();
 }
 
-bool split_run::hold_back(std::size_t rs, std::size_t end, bool raw) {
+bool split_run::hold_back(std::size_t rs, std::size_t end, bool raw, std::string_view key) {
   const auto* d = reinterpret_cast<const char*>(win_.data());
   const std::string_view row =
       raw ? std::string_view(d + rs, end - rs) : std::string_view(out_.data(), out_.size() - 1);
-  const std::uint64_t h = lookup_key_hash(lookup_in_row(row, lookup_out_, out_delim_, dup_key_));
+  // A caller's key (fast_record's field bounds on a row copied as it is: no quotes, the same
+  // bytes the chunk gets) spares re-reading the row; otherwise the output row's own field.
+  const std::uint64_t h = lookup_key_hash(
+      key.data() != nullptr ? key : lookup_in_row(row, lookup_out_, out_delim_, dup_key_));
   split_counts& c = result_.result.counts;
   if (dups_->current() == duplicate_pass::mode::count) {
     dups_->observe(h, row.size() + 1);

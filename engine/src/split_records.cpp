@@ -109,7 +109,8 @@ split_run::step split_run::fast_record(std::size_t rs, std::size_t p, line_end e
                   "the record needs " + std::to_string(size) + " bytes; a chunk of " +
                       std::to_string(opt_.max_bytes) + " bytes holds " +
                       std::to_string(max_row_bytes_) + " after the header");
-    } else if (dups_ == nullptr || !hold_back(rs, p, true)) {  // --duplicates: split_duplicates.cpp
+    } else if (dups_ == nullptr ||  // --duplicates (split_duplicates.cpp); raw copy: key known
+               !hold_back(rs, p, true, std::string_view(d + lk_b, lk_e - lk_b))) {
       ++result_.result.counts.rows_in;
       writer_->begin_row(line_, size);
       if (eol == line_end::lf) {

@@ -78,9 +78,10 @@ class split_run {
   void walk_spans(std::size_t rs, std::size_t end, bool typed_only);
   value_verdict check_raw(std::span<const field_span> spans);
   // split_duplicates.cpp: diverts a row to chunk (its output bytes: [rs, end) when raw, else
-  // out_) when the duplicate pass takes it; true when taken (counted, not written). After the
-  // input: the held-back rows back into chunks, rejects and duplicates.csv.
-  bool hold_back(std::size_t rs, std::size_t end, bool raw);
+  // out_) when the duplicate pass takes it; true when taken (counted, not written). key: the
+  // lookup value as the row holds it, when the caller knows it (else read from the row). After
+  // the input: the held-back rows back into chunks, rejects and duplicates.csv.
+  bool hold_back(std::size_t rs, std::size_t end, bool raw, std::string_view key = {});
   bool finish_duplicates();
   void count_eol(line_end e) noexcept;
   void report_progress(bool force);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -93,13 +94,18 @@ class duplicate_key_table {
   [[nodiscard]] std::size_t repeated_keys() const noexcept { return repeated_keys_; }
   // Rows whose key occurs more than once (the rows pass 2 holds back).
   [[nodiscard]] std::uint64_t repeated_rows() const noexcept { return repeated_rows_; }
-  [[nodiscard]] std::size_t bytes_used() const noexcept { return slots_.size() * sizeof(std::uint64_t); }
+  [[nodiscard]] std::size_t bytes_used() const noexcept { return capacity_ * sizeof(std::uint64_t); }
 
  private:
   [[nodiscard]] std::size_t find_slot(std::uint64_t stored) const noexcept;
   void grow(std::size_t capacity);
 
-  std::vector<std::uint64_t> slots_;  // 0 = empty
+  struct free_slots {
+    void operator()(std::uint64_t* p) const noexcept;  // std::free
+  };
+  using slot_array = std::unique_ptr<std::uint64_t[], free_slots>;
+  slot_array slots_;  // capacity_ slots from calloc; 0 = empty
+  std::size_t capacity_ = 0;
   std::size_t size_ = 0;
   std::size_t repeated_keys_ = 0;
   std::uint64_t repeated_rows_ = 0;
