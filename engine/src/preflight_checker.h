@@ -43,6 +43,13 @@ class record_checker {
     return typed_before_[std::min(k, typed_before_.size() - 1)];
   }
   [[nodiscard]] bool typed(std::size_t k) const noexcept { return keep_up_to_[k] == 0; }
+  // The typed columns, in order; and one past the last of them (0 when there is none).
+  [[nodiscard]] const std::vector<std::size_t>& typed_columns() const noexcept {
+    return typed_columns_;
+  }
+  [[nodiscard]] std::size_t typed_end() const noexcept {
+    return typed_columns_.empty() ? 0 : typed_columns_.back() + 1;
+  }
   // The record went to a chunk: its warnings count.
   void commit(split_counts& counts) noexcept;
 
@@ -57,6 +64,7 @@ class record_checker {
   std::vector<std::uint8_t> string_like_;  // per column: string, text, phone or url
   std::vector<std::size_t> keep_up_to_;
   std::vector<std::size_t> typed_before_;  // size columns + 1
+  std::vector<std::size_t> typed_columns_;
   std::size_t short_record_ = ~std::size_t{0};
 };
 

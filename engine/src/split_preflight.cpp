@@ -32,6 +32,14 @@ inline std::size_t count16(std::uint32_t x) noexcept {
   x = (x + (x >> 4)) & 0x0F0Fu;
   return static_cast<std::size_t>((x + (x >> 8)) & 0x1Fu);
 }
+
+// Bits set in a 64-bit mask (SWAR, as count16).
+inline std::size_t count64(std::uint64_t x) noexcept {
+  x = x - ((x >> 1) & 0x5555555555555555u);
+  x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
+  return static_cast<std::size_t>((x * 0x0101010101010101u) >> 56);
+}
 }  // namespace
 
 void split_run::walk_spans(std::size_t rs, std::size_t end, bool typed_only) {
@@ -45,7 +53,7 @@ void split_run::walk_spans(std::size_t rs, std::size_t end, bool typed_only) {
   const auto* d = reinterpret_cast<const char*>(win_.data());
   const char delim = static_cast<char>(delim_);
   if (typed_only) {
-    spans_.assign(n_fields_, field_span{});
+    spans_.resize(n_fields_);  // only the typed entries are written, and read (check_raw)
   } else {
     spans_.clear();
   }
@@ -118,13 +126,71 @@ void split_run::walk_spans(std::size_t rs, std::size_t end, bool typed_only) {
   if (!closed) put(field_span{b, end, false});
 }
 
-void split_run::record_spans(std::size_t rs, std::size_t end) { walk_spans(rs, end, false); }
+bool split_run::mask_spans(std::size_t rs, std::size_t end, bool typed_only) {
+  // The fields from the scan kernel's delimiter bits, when scan_fast left its window's masks
+  // (quote_masks_) for this record: the record is plain RFC 4180 (no quote, or quoted_record()
+  // checked every one) and the kernel's quote parity was 0 at rs, so its structural bits in
+  // [rs, end) are exactly the field delimiters; no byte of the record is read again except a
+  // field's first (is it quoted?). typed_only: a popcount skips a block whose delimiters end
+  // no typed column, and the walk stops after the last typed column.
+  if (quote_masks_ == nullptr || end <= rs) return false;
+  const auto* d = reinterpret_cast<const char*>(win_.data());
+  const std::size_t stop = typed_only ? checker_->typed_end() : n_fields_;
+  if (typed_only) {
+    spans_.resize(n_fields_);  // only the typed entries are written, and read (check_raw)
+  } else {
+    spans_.clear();
+  }
+  std::size_t k = 0;   // the column whose field is open
+  std::size_t b = rs;  // its first byte
+  const auto put = [&](std::size_t e) {
+    const field_span f = (b < e && d[b] == '"') ? field_span{b + 1, e - 1, true}
+                                                : field_span{b, e, false};
+    if (typed_only) {
+      spans_[k] = f;
+    } else {
+      spans_.push_back(f);
+    }
+  };
+  std::size_t bi = (rs - quote_base_) >> 6;
+  const std::size_t last = (end - 1 - quote_base_) >> 6;
+  std::uint64_t bits = quote_masks_[bi].structural & (~std::uint64_t{0} << ((rs - quote_base_) & 63));
+  while (k < stop) {
+    if (bi == last) {
+      const std::size_t top = end - quote_base_ - (last << 6);  // 1..64
+      if (top < 64) bits &= (std::uint64_t{1} << top) - 1;
+    }
+    const std::size_t pos0 = quote_base_ + (bi << 6);
+    if (typed_only && bits != 0 &&
+        checker_->typed_before(k + count64(bits)) == checker_->typed_before(k)) {
+      // No typed column ends in this block: skip its delimiters.
+      k += count64(bits);
+      b = pos0 + 64 - static_cast<std::size_t>(std::countl_zero(bits));  // after the last one
+      bits = 0;
+    }
+    while (bits != 0 && k < stop) {
+      const std::size_t x = pos0 + static_cast<std::size_t>(std::countr_zero(bits));
+      bits &= bits - 1;
+      if (!typed_only || checker_->typed(k)) put(x);
+      ++k;
+      b = x + 1;
+    }
+    if (bi == last) break;
+    bits = quote_masks_[++bi].structural;
+  }
+  if (k < stop) put(end);  // the last field (k == n_fields_ - 1: the caller counted them)
+  return true;
+}
+
+void split_run::record_spans(std::size_t rs, std::size_t end) {
+  if (!mask_spans(rs, end, false)) walk_spans(rs, end, false);
+}
 
 bool split_run::typed_spans(std::size_t rs, std::size_t end) {
   // A record short enough that every string value fits its field: only the typed columns
   // need their bounds. check_raw() fills in the rest if the record has to be re-encoded.
   if (end - rs > checker_->short_record_bytes()) return false;
-  walk_spans(rs, end, true);
+  if (!mask_spans(rs, end, true)) walk_spans(rs, end, true);
   partial_rs_ = rs;
   partial_end_ = end;
   return true;
@@ -135,11 +201,11 @@ value_verdict split_run::check_raw(std::span<const field_span> spans) {
   const auto* d = reinterpret_cast<const char*>(win_.data());
   checker_->begin_record();
   value_verdict worst = value_verdict::keep;
-  for (std::size_t k = 0; k < spans.size(); ++k) {
+  const auto check = [&](std::size_t k) {
     const field_span& f = spans[k];
     // Unchecked columns, and strings whose raw bytes (never fewer than the value's) fit the
     // field, need no value: most columns of most records.
-    if (checker_->keeps_any_value_up_to(k) >= f.end - f.begin) continue;
+    if (checker_->keeps_any_value_up_to(k) >= f.end - f.begin) return true;
     std::string_view v;
     if (f.quoted) {
       field_value(win_.data(), f, value_);
@@ -148,11 +214,22 @@ value_verdict split_run::check_raw(std::span<const field_span> spans) {
       v = std::string_view(d + f.begin, f.end - f.begin);
     }
     const value_verdict verdict = checker_->check(k, v);
-    if (verdict == value_verdict::reject) {
-      partial_rs_ = NO_POS;
-      return verdict;
-    }
+    if (verdict == value_verdict::reject) return false;
     if (verdict != value_verdict::keep) worst = value_verdict::rewritten;
+    return true;
+  };
+  // A partial record (typed_spans) holds only the typed columns' spans.
+  bool ok = true;
+  if (partial_rs_ != NO_POS) {
+    for (const std::size_t k : checker_->typed_columns()) {
+      if (!(ok = check(k))) break;
+    }
+  } else {
+    for (std::size_t k = 0; k < spans.size() && ok; ++k) ok = check(k);
+  }
+  if (!ok) {
+    partial_rs_ = NO_POS;
+    return value_verdict::reject;
   }
   if (partial_rs_ != NO_POS) {
     // The record is re-encoded field by field: it needs all its fields. spans_ gets the same

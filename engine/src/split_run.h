@@ -70,6 +70,7 @@ class split_run {
   void record_spans(std::size_t rs, std::size_t end);
   bool typed_spans(std::size_t rs, std::size_t end);
   void walk_spans(std::size_t rs, std::size_t end, bool typed_only);
+  bool mask_spans(std::size_t rs, std::size_t end, bool typed_only);
   value_verdict check_raw(std::span<const field_span> spans);
   void count_eol(line_end e) noexcept;
   void report_progress(bool force);
@@ -114,7 +115,8 @@ class split_run {
   std::vector<block_masks> masks_;
   std::vector<std::uint64_t> nl_masks_;  // CR/LF bytes of the same blocks (scan_fast)
   // While scan_fast hands a record that lies wholly in its current kernel window to
-  // quoted_record: that window's masks and the window position of its first block.
+  // quoted_record or fast_record: that window's masks and the window position of its first
+  // block (quoted_record walks its quote bits, pre-flight its delimiter bits).
   const block_masks* quote_masks_ = nullptr;
   std::size_t quote_base_ = 0;
   std::vector<std::size_t> delims_;
