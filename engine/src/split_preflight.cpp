@@ -131,54 +131,66 @@ bool split_run::mask_spans(std::size_t rs, std::size_t end, bool typed_only) {
   // (quote_masks_) for this record: the record is plain RFC 4180 (no quote, or quoted_record()
   // checked every one) and the kernel's quote parity was 0 at rs, so its structural bits in
   // [rs, end) are exactly the field delimiters; no byte of the record is read again except a
-  // field's first (is it quoted?). typed_only: a popcount skips a block whose delimiters end
-  // no typed column, and the walk stops after the last typed column.
+  // field's first (is it quoted?). typed_only: for each typed column, whole blocks of
+  // delimiters before it are passed with a popcount and the rest with clear-lowest-bit, and
+  // the walk ends after the last typed column.
   if (quote_masks_ == nullptr || end <= rs) return false;
   const auto* d = reinterpret_cast<const char*>(win_.data());
-  const std::size_t stop = typed_only ? checker_->typed_end() : n_fields_;
-  if (typed_only) {
-    spans_.resize(n_fields_);  // only the typed entries are written, and read (check_raw)
-  } else {
-    spans_.clear();
-  }
-  std::size_t k = 0;   // the column whose field is open
-  std::size_t b = rs;  // its first byte
-  const auto put = [&](std::size_t e) {
-    const field_span f = (b < e && d[b] == '"') ? field_span{b + 1, e - 1, true}
-                                                : field_span{b, e, false};
-    if (typed_only) {
-      spans_[k] = f;
-    } else {
-      spans_.push_back(f);
-    }
-  };
   std::size_t bi = (rs - quote_base_) >> 6;
   const std::size_t last = (end - 1 - quote_base_) >> 6;
-  std::uint64_t bits = quote_masks_[bi].structural & (~std::uint64_t{0} << ((rs - quote_base_) & 63));
-  while (k < stop) {
+  const auto load = [&] {  // the delimiter bits of block bi that lie in [rs, end)
+    std::uint64_t m = quote_masks_[bi].structural;
     if (bi == last) {
       const std::size_t top = end - quote_base_ - (last << 6);  // 1..64
-      if (top < 64) bits &= (std::uint64_t{1} << top) - 1;
+      if (top < 64) m &= (std::uint64_t{1} << top) - 1;
     }
-    const std::size_t pos0 = quote_base_ + (bi << 6);
-    if (typed_only && bits != 0 &&
-        checker_->typed_before(k + count64(bits)) == checker_->typed_before(k)) {
-      // No typed column ends in this block: skip its delimiters.
-      k += count64(bits);
-      b = pos0 + 64 - static_cast<std::size_t>(std::countl_zero(bits));  // after the last one
-      bits = 0;
+    return m;
+  };
+  std::uint64_t bits = load() & (~std::uint64_t{0} << ((rs - quote_base_) & 63));
+  // The next delimiter's position (end when none is left: the record's last field).
+  const auto next_delim = [&]() -> std::size_t {
+    while (bits == 0) {
+      if (bi == last) return end;
+      ++bi;
+      bits = load();
     }
-    while (bits != 0 && k < stop) {
-      const std::size_t x = pos0 + static_cast<std::size_t>(std::countr_zero(bits));
-      bits &= bits - 1;
-      if (!typed_only || checker_->typed(k)) put(x);
-      ++k;
-      b = x + 1;
+    const std::size_t x = quote_base_ + (bi << 6) + static_cast<std::size_t>(std::countr_zero(bits));
+    bits &= bits - 1;
+    return x;
+  };
+  const auto span = [&](std::size_t b, std::size_t e) {
+    return (b < e && d[b] == '"') ? field_span{b + 1, e - 1, true} : field_span{b, e, false};
+  };
+  if (typed_only) {
+    spans_.resize(n_fields_);  // only the typed entries are written, and read (check_raw)
+    std::size_t passed = 0;    // delimiters consumed: field `passed` opens after the last one
+    std::size_t b = rs;
+    for (const std::size_t t : checker_->typed_columns()) {
+      if (passed < t) {
+        std::size_t n = t - passed - 1;  // delimiters to pass before the one that opens t
+        for (std::size_t c = count64(bits); c <= n && bi != last; c = count64(bits)) {
+          n -= c;
+          ++bi;
+          bits = load();
+        }
+        for (; n != 0; --n) bits &= bits - 1;
+        b = next_delim() + 1;
+      }
+      const std::size_t e = next_delim();
+      spans_[t] = span(b, e);
+      passed = t + 1;
+      b = e + 1;
     }
-    if (bi == last) break;
-    bits = quote_masks_[++bi].structural;
+    return true;
   }
-  if (k < stop) put(end);  // the last field (k == n_fields_ - 1: the caller counted them)
+  spans_.clear();
+  std::size_t b = rs;
+  for (std::size_t k = 0; k + 1 < n_fields_; ++k) {
+    const std::size_t x = next_delim();
+    spans_.push_back(span(b, x));
+    b = x + 1;
+  }
+  spans_.push_back(span(b, end));  // the caller counted n_fields_ - 1 delimiters
   return true;
 }
 

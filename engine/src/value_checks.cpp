@@ -63,32 +63,6 @@ constexpr std::array<std::uint8_t, 256> EMAIL_CLASSES = [] {
   return (EMAIL_CLASSES[static_cast<unsigned char>(c)] & LOCAL) != 0;
 }
 
-[[nodiscard]] bool valid_domain(std::string_view d) noexcept {
-  if (d.empty() || d.size() > 253) return false;
-  std::size_t labels = 0;
-  std::string_view last;
-  while (true) {
-    const std::size_t dot = d.find('.');
-    const std::string_view label = d.substr(0, dot);
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
-      return false;
-    }
-    for (const char c : label) {
-      // Bytes >= 0x80 are UTF-8 letters of an internationalised domain name.
-      if (!is_alnum(c) && c != '-' && static_cast<unsigned char>(c) < 0x80) return false;
-    }
-    ++labels;
-    last = label;
-    if (dot == std::string_view::npos) break;
-    d.remove_prefix(dot + 1);
-  }
-  if (labels < 2 || last.size() < 2) return false;
-  for (const char c : last) {
-    if (!value_checks_detail::is_digit(c)) return true;
-  }
-  return false;  // "a@1.2.3.4": an address literal, not a domain name
-}
-
 void set_message(value_issue& issue, value_problem p, const lead_field& field,
                  std::string_view in, std::string_view what) {
   issue.problem = p;
@@ -190,18 +164,43 @@ std::string_view truncate_code_points(std::string_view s, std::size_t n) noexcep
 }
 
 bool is_plausible_email(std::string_view s) noexcept {
-  if (s.size() > 254) return false;
-  const std::size_t at = s.find('@');
-  if (at == std::string_view::npos || s.find('@', at + 1) != std::string_view::npos) return false;
-  const std::string_view local = s.substr(0, at);
-  if (local.empty() || local.size() > 64 || local.front() == '.' || local.back() == '.' ||
-      local.find("..") != std::string_view::npos) {
-    return false;
+  // One pass over the bytes (the value is checked for every row): the local part up to the
+  // first '@' (a second '@' then fails the domain's character test), then the domain label by
+  // label. Same answer as splitting at '@' and '.' and testing each part.
+  const std::size_t n = s.size();
+  if (n > 254) return false;
+  std::size_t i = 0;
+  char prev = '.';  // as if a dot came before: a leading dot is then a doubled one
+  for (; i < n && s[i] != '@'; ++i) {
+    const char c = s[i];
+    if (!is_local_char(c) || (c == '.' && prev == '.')) return false;
+    prev = c;
   }
-  for (const char c : local) {
-    if (!is_local_char(c)) return false;
+  if (i == n || i == 0 || i > 64 || prev == '.') return false;
+  const std::size_t domain = i + 1;
+  if (domain == n || n - domain > 253) return false;
+  std::size_t labels = 0;
+  std::size_t label = domain;  // the current label's first byte
+  bool digits_only = true;     // the current label is all digits so far
+  for (std::size_t j = domain;; ++j) {
+    if (j == n || s[j] == '.') {
+      const std::size_t len = j - label;
+      if (len == 0 || len > 63 || s[label] == '-' || s[j - 1] == '-') return false;
+      ++labels;
+      if (j == n) {
+        // The last label: at least two characters and not all digits ("a@1.2.3.4" is an
+        // address literal, not a domain name).
+        return labels >= 2 && len >= 2 && !digits_only;
+      }
+      label = j + 1;
+      digits_only = true;
+      continue;
+    }
+    const char c = s[j];
+    // Bytes >= 0x80 are UTF-8 letters of an internationalised domain name.
+    if (!is_alnum(c) && c != '-' && static_cast<unsigned char>(c) < 0x80) return false;
+    if (!value_checks_detail::is_digit(c)) digits_only = false;
   }
-  return valid_domain(s.substr(at + 1));
 }
 
 value_verdict check_value(const lead_field& field, std::string_view in,

@@ -239,12 +239,18 @@ void append_digits(std::string& to, std::string_view part) {
     // Canonical only: no point, no leading zero, no "-0", at most 10 digits.
     if (point != std::string_view::npos || digits == 0 || digits > 10) return false;
     if (s[start] == '0' && (digits > 1 || start == 1)) return false;
-    std::int64_t value = 0;
-    std::from_chars(s.data(), s.data() + s.size(), value);
-    return value <= INT_MAX_32 && value >= INT_MIN_32;
+    // Nine digits always fit 32 bits; ten are compared as text with the bound (no leading
+    // zero, so the text order is the numeric order).
+    if (digits < 10) return true;
+    return s.substr(start) <= (start == 1 ? std::string_view("2147483648")
+                                          : std::string_view("2147483647"));
   }
   // Digits on both sides of the point; fast_float must agree and the value be finite.
   if (point == start || point + 1 == s.size() || digits == 0) return false;
+  // At most 308 digits before the point: below 1e308, finite, and a form fast_float reads
+  // whole, so it need not be called.
+  const std::size_t int_digits = (point == std::string_view::npos ? s.size() : point) - start;
+  if (int_digits <= 308) return true;
   double value = 0;
   const auto r = fast_float::from_chars(s.data(), s.data() + s.size(), value);
   return r.ec == std::errc() && r.ptr == s.data() + s.size() && std::isfinite(value);
