@@ -4,6 +4,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include <bit>
 #include <cstring>
@@ -40,6 +43,32 @@ inline std::size_t count64(std::uint64_t x) noexcept {
   x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
   return static_cast<std::size_t>((x * 0x0101010101010101u) >> 56);
 }
+// Position (0..63) of the set bit of m that has r set bits below it (r < popcount(m)).
+// BMI2's pdep deposits a single bit there in one instruction; without it, clear r bits.
+#if defined(__x86_64__)
+__attribute__((target("bmi2"))) std::size_t select_bit_bmi2(std::uint64_t m,
+                                                           std::size_t r) noexcept {
+  return static_cast<std::size_t>(std::countr_zero(_pdep_u64(std::uint64_t{1} << r, m)));
+}
+#endif
+
+std::size_t select_bit_loop(std::uint64_t m, std::size_t r) noexcept {
+  for (; r != 0; --r) m &= m - 1;
+  return static_cast<std::size_t>(std::countr_zero(m));
+}
+
+using select_bit_fn = std::size_t (*)(std::uint64_t, std::size_t) noexcept;
+
+select_bit_fn pick_select_bit() noexcept {
+#if defined(__x86_64__)
+  if (__builtin_cpu_supports("bmi2")) return select_bit_bmi2;
+#endif
+  return select_bit_loop;
+}
+
+// A short record's delimiter bits, block by block, with the count before each block: the
+// j-th delimiter is found without a loop whose length depends on the data (those mispredict).
+constexpr std::size_t SELECT_BLOCKS = 8;
 }  // namespace
 
 void split_run::walk_spans(std::size_t rs, std::size_t end, bool typed_only) {
@@ -161,6 +190,35 @@ bool split_run::mask_spans(std::size_t rs, std::size_t end, bool typed_only) {
   const auto span = [&](std::size_t b, std::size_t e) {
     return (b < e && d[b] == '"') ? field_span{b + 1, e - 1, true} : field_span{b, e, false};
   };
+  if (typed_only && last - bi < SELECT_BLOCKS) {
+    // Blocks and counts first, then each typed column's two delimiters by rank: the block
+    // holding rank j is the number of blocks that start at or below it (a fixed-length sum),
+    // the bit within it a select.
+    static const select_bit_fn select_bit = pick_select_bit();
+    spans_.resize(n_fields_);
+    std::uint64_t m[SELECT_BLOCKS];
+    std::size_t before[SELECT_BLOCKS + 1];
+    const std::size_t nb = last - bi + 1;
+    before[0] = 0;
+    m[0] = bits;
+    for (std::size_t i = 1; i < nb; ++i) {
+      ++bi;
+      m[i] = load();
+    }
+    for (std::size_t i = 0; i < nb; ++i) before[i + 1] = before[i] + count64(m[i]);
+    const std::size_t first = quote_base_ + ((last + 1 - nb) << 6);
+    const auto delim_at = [&](std::size_t j) -> std::size_t {
+      if (j >= before[nb]) return end;  // the record's last field ends at its end
+      std::size_t k = 0;
+      for (std::size_t i = 1; i < nb; ++i) k += before[i] <= j ? 1 : 0;
+      return first + (k << 6) + select_bit(m[k], j - before[k]);
+    };
+    for (const std::size_t t : checker_->typed_columns()) {
+      const std::size_t b = t == 0 ? rs : delim_at(t - 1) + 1;
+      spans_[t] = span(b, delim_at(t));
+    }
+    return true;
+  }
   if (typed_only) {
     spans_.resize(n_fields_);  // only the typed entries are written, and read (check_raw)
     std::size_t passed = 0;    // delimiters consumed: field `passed` opens after the last one

@@ -393,7 +393,22 @@ TEST(value_checks, one_pass_email_check_answers_as_the_split_one) {
       }
     }
   }
-  for (const char* edge : {"a@b.c1", "a@b.12", "a@b.-c", "a@b.c-", "a@b.cc", "a@b..cc",
+  // Around the 64-byte limit of the bit-mask check, and each of its rules.
+  for (std::size_t local = 1; local <= 66; ++local) {
+    for (const char* domain : {"@d.co", "@d.c", "@d.12", "@d-.co", "@-d.co", "@d..co", "@d.co.",
+                               "@d_e.co", "@d.c-", "@dd", "@.d.co"}) {
+      std::string a(local, 'x');
+      a.append(domain);
+      EXPECT_EQ(is_plausible_email(a), reference_email(a)) << a;
+      a[0] = '.';
+      EXPECT_EQ(is_plausible_email(a), reference_email(a)) << a;
+      a[0] = 'x';
+      a[local - 1] = local > 1 ? '.' : '-';
+      EXPECT_EQ(is_plausible_email(a), reference_email(a)) << a;
+    }
+  }
+  for (const char* edge : {"a-@b.cc", "a_b@c.de", "a+b@c.de", "a@b.c+d", "a@b+c.de", "a@b.c_d",
+                           "A.B-C_D+E@Sub-1.Example.COM", "1@2.3c", "a@b.c1", "a@b.12", "a@b.-c", "a@b.c-", "a@b.cc", "a@b..cc",
                            "a@b.cc.", "a@.b.cc", "-@b.cc", ".@b.cc", "a.b.c@d.ee", "a@b\xC3\xBC.de"}) {
     EXPECT_EQ(is_plausible_email(edge), reference_email(edge)) << edge;
   }
