@@ -58,8 +58,10 @@ value_verdict record_checker::check(std::size_t k, std::string_view in) {
   const lead_field* f = plan_.fields[k];
   if (f == nullptr) return value_verdict::keep;
   // Most values are strings that fit (no more bytes than the field's length, so no more code
-  // points either): check_value's answer is keep, without the call.
+  // points either) or typed values already in normal form: check_value's answer is keep,
+  // found without building anything.
   if (string_like_[k] && (f->length == 0 || in.size() <= f->length)) return value_verdict::keep;
+  if (value_kept_as_is(*f, in, values_)) return value_verdict::keep;
   const value_verdict v = check_value(*f, in, values_, out_, issue_, plan_.roles[k]);
   if (v == value_verdict::warn) pending_.push_back(issue_.problem);
   return v;

@@ -169,6 +169,18 @@ std::string_view truncate_code_points(std::string_view s, std::size_t n) noexcep
   return s;
 }
 
+// Under AddressSanitizer (GCC's macro, clang's feature test) no read goes past a value.
+#if defined(__SANITIZE_ADDRESS__)
+#define MKBULK_ADDRESS_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MKBULK_ADDRESS_SANITIZER 1
+#endif
+#endif
+#ifndef MKBULK_ADDRESS_SANITIZER
+#define MKBULK_ADDRESS_SANITIZER 0
+#endif
+
 #if defined(__SSE2__)
 namespace {
 
@@ -187,25 +199,42 @@ inline std::uint64_t in_range(const __m128i (&v)[4], char lo, char hi) noexcept 
 
 inline std::uint64_t equal_to(const __m128i (&v)[4], char c) noexcept { return in_range(v, c, c); }
 
-// The common address (at most 64 bytes of letters, digits and . - _ + around one '@') checked
-// on bit masks of its bytes, all at once. true: is_plausible_email's answer is true; false: it
-// does not know, and the byte walk decides.
+}  // namespace
+#endif
+
+namespace value_checks_detail {
+
+// The common address checked on bit masks of its bytes, all at once (value_checks_internal.h).
 bool plain_email_masks(std::string_view s) noexcept {
+#if defined(__SSE2__)
   const std::size_t n = s.size();
   if (n == 0 || n > 64) return false;
-  alignas(16) char buf[64] = {};
-  std::memcpy(buf, s.data(), n);
   __m128i v[4];
-  for (unsigned k = 0; k < 4; ++k) {
-    v[k] = _mm_load_si128(reinterpret_cast<const __m128i*>(buf + 16 * k));
+  alignas(16) char buf[64];
+#if !MKBULK_ADDRESS_SANITIZER
+  // 64 bytes from s.data() stay in its page: read them in place (bytes past the value are
+  // masked off below). Otherwise, and under AddressSanitizer, from a copy.
+  if ((reinterpret_cast<std::uintptr_t>(s.data()) & 4095U) <= 4096U - 64U) {
+    for (unsigned k = 0; k < 4; ++k) {
+      v[k] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + 16 * k));
+    }
+  } else
+#endif
+  {
+    std::memset(buf, 0, sizeof buf);
+    std::memcpy(buf, s.data(), n);
+    for (unsigned k = 0; k < 4; ++k) {
+      v[k] = _mm_load_si128(reinterpret_cast<const __m128i*>(buf + 16 * k));
+    }
   }
   const std::uint64_t all = n == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1;
-  const std::uint64_t digit = in_range(v, '0', '9');
-  const std::uint64_t alpha = in_range(v, 'a', 'z') | in_range(v, 'A', 'Z');
-  const std::uint64_t dot = equal_to(v, '.');
-  const std::uint64_t dash = equal_to(v, '-');
-  const std::uint64_t at = equal_to(v, '@');
-  const std::uint64_t local_only = equal_to(v, '_') | equal_to(v, '+');
+  // Every mask keeps only the value's own bytes (`all`).
+  const std::uint64_t digit = in_range(v, '0', '9') & all;
+  const std::uint64_t alpha = (in_range(v, 'a', 'z') | in_range(v, 'A', 'Z')) & all;
+  const std::uint64_t dot = equal_to(v, '.') & all;
+  const std::uint64_t dash = equal_to(v, '-') & all;
+  const std::uint64_t at = equal_to(v, '@') & all;
+  const std::uint64_t local_only = (equal_to(v, '_') | equal_to(v, '+')) & all;
   if ((digit | alpha | dot | dash | at | local_only) != all) return false;  // other bytes
   if (at == 0 || (at & (at - 1)) != 0) return false;  // not exactly one '@'
   const auto a = static_cast<unsigned>(std::countr_zero(at));
@@ -222,16 +251,17 @@ bool plain_email_masks(std::string_view s) noexcept {
   const auto last_dot = static_cast<unsigned>(63 - std::countl_zero(domain_dots));
   if (n - last_dot - 1 < 2) return false;  // the top-level label has 2 characters or more
   // ... and is not all digits; domain labels are at most 62 bytes here (n <= 64).
-  return (((alpha | dash) & all) >> (last_dot + 1)) != 0 && a >= 1;
+  return ((alpha | dash) >> (last_dot + 1)) != 0 && a >= 1;
+#else
+  (void)s;
+  return false;
+#endif
 }
 
-}  // namespace
-#endif
+}  // namespace value_checks_detail
 
 bool is_plausible_email(std::string_view s) noexcept {
-#if defined(__SSE2__)
-  if (plain_email_masks(s)) return true;
-#endif
+  if (value_checks_detail::plain_email_masks(s)) return true;
   // One pass over the bytes (the value is checked for every row): the local part up to the
   // first '@' (a second '@' then fails the domain's character test), then the domain label by
   // label. Same answer as splitting at '@' and '.' and testing each part.
@@ -269,6 +299,31 @@ bool is_plausible_email(std::string_view s) noexcept {
     if (!is_alnum(c) && c != '-' && static_cast<unsigned char>(c) < 0x80) return false;
     if (!value_checks_detail::is_digit(c)) digits_only = false;
   }
+}
+
+bool value_kept_as_is(const lead_field& field, std::string_view in,
+                      const value_check_options& options) noexcept {
+  if (in.empty()) return true;
+  switch (field.type) {
+    case field_type::string:
+    case field_type::text:
+    case field_type::phone:
+    case field_type::url:
+      return field.length == 0 || in.size() <= field.length;
+    case field_type::email:
+      return (field.length == 0 || in.size() <= field.length) &&
+             value_checks_detail::plain_email_masks(in);
+    case field_type::boolean:
+      return in == "true" || in == "false";
+    case field_type::integer:
+    case field_type::float_number:
+    case field_type::currency:
+      return value_checks_detail::plain_fast_path(field.type, in, options.decimal_comma);
+    case field_type::date:
+    case field_type::datetime:
+      return false;
+  }
+  return false;
 }
 
 value_verdict check_value(const lead_field& field, std::string_view in,

@@ -20,6 +20,17 @@ namespace mkbulk::engine::value_checks_detail {
 // `detail` says exactly what is wrong, for people ("2147483648 is above the integer maximum
 // 2147483647").
 
+// A non-empty value already in plain form for integer, float_number or currency ("123",
+// "-45.67"; '.' only without decimal_comma): true when it is fine and kept as it is; false
+// when check_number has to decide.
+[[nodiscard]] bool plain_fast_path(field_type type, std::string_view s,
+                                   bool decimal_comma) noexcept;
+
+// A non-empty value of at most 64 bytes of letters, digits and . - _ + around one '@' that
+// is_plausible_email accepts, checked on bit masks: true means accepted; false, that the byte
+// walk decides.
+[[nodiscard]] bool plain_email_masks(std::string_view s) noexcept;
+
 // integer, float_number or currency.
 [[nodiscard]] value_problem check_number(field_type type, std::string_view s,
                                          const value_check_options& options, std::string& out,

@@ -224,9 +224,12 @@ void append_digits(std::string& to, std::string_view part) {
   return value_problem::none;
 }
 
+}  // namespace
+
 // The common case first: a value already in plain form ("123", "-45.67") needs no shape scan
 // and no rewriting. Returns true when it decided (the value is fine and kept).
-[[nodiscard]] bool plain_fast_path(field_type type, std::string_view s, bool decimal_comma) {
+bool plain_fast_path(field_type type, std::string_view s, bool decimal_comma) noexcept {
+  if (s.empty()) return false;
   const std::size_t start = s[0] == '-' ? 1 : 0;
   std::size_t point = std::string_view::npos;
   for (std::size_t i = start; i < s.size(); ++i) {
@@ -256,7 +259,6 @@ void append_digits(std::string& to, std::string_view part) {
   return r.ec == std::errc() && r.ptr == s.data() + s.size() && std::isfinite(value);
 }
 
-}  // namespace
 
 value_problem check_number(field_type type, std::string_view s,
                            const value_check_options& options, std::string& out,

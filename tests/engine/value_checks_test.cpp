@@ -8,6 +8,7 @@
 #include <iterator>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace mkbulk::engine {
 namespace {
@@ -412,6 +413,55 @@ TEST(value_checks, one_pass_email_check_answers_as_the_split_one) {
                            "a@b.cc.", "a@.b.cc", "-@b.cc", ".@b.cc", "a.b.c@d.ee", "a@b\xC3\xBC.de"}) {
     EXPECT_EQ(is_plausible_email(edge), reference_email(edge)) << edge;
   }
+}
+
+// The cheap test never claims a value that check_value would not keep as it is; it claims the
+// common plain ones; and borderline values (blanks, '+', leading zeros, a decimal comma, an
+// e-mail longer than its field or outside the masks' alphabet) are left to check_value.
+TEST(value_checks, kept_as_is_only_when_check_value_keeps) {
+  constexpr lead_field SHORT_EMAIL{"email", "Email Address", field_type::email, 12, false};
+  const lead_field fields[] = {INT_FIELD,   FLOAT_FIELD, CURRENCY_FIELD, BOOL_FIELD, DATE_FIELD,
+                               EMAIL_FIELD, NAME_FIELD,  TEXT_FIELD,     SHORT_EMAIL};
+  const std::vector<std::string> values = {
+      "", "0", "-0", "7", "+7", " 7", "7 ", "007", "12.5", "-0.25", ".5", "12.", "1,234",
+      "1.234,5", "2147483647", "2147483648", "-2147483648", "-2147483649", "1e3", "$12",
+      std::string(309, '9'), "true", "false", "True", "TRUE", " true", "yes", "1", "2024-01-02",
+      "a@b.co", "a@b.c", " a@b.co", "a@b.co ", "abcdefgh@b.co", "abcdefg@b.co", "a.b@c.de",
+      "a..b@c.de", "O'Brien@example.ie", "a@b\xC3\xBC.de", "abcde", "abcdef", "\xC3\xA9\xC3\xA9",
+      "a@1.2.3.4", "x@y"};
+  std::size_t claimed = 0;
+  for (const auto& f : fields) {
+    for (const bool dc : {false, true}) {
+      value_check_options o;
+      o.decimal_comma = dc;
+      for (const auto& v : values) {
+        if (!value_kept_as_is(f, v, o)) continue;
+        ++claimed;
+        EXPECT_EQ(check(f, v, o).verdict, value_verdict::keep) << f.rest_name << " " << v;
+        EXPECT_EQ(check(f, v, o, field_role::lookup).verdict, value_verdict::keep)
+            << f.rest_name << " " << v;
+      }
+    }
+  }
+  EXPECT_GT(claimed, 40u);
+  value_check_options o;
+  for (const char* v : {"7", "-7", "2147483647", "-2147483648"}) {
+    EXPECT_TRUE(value_kept_as_is(INT_FIELD, v, o)) << v;
+  }
+  for (const char* v : {"12.5", "-0.25", "99"}) EXPECT_TRUE(value_kept_as_is(CURRENCY_FIELD, v, o));
+  for (const char* v : {"a@b.co", "first.last+tag@sub.example.co.uk", ""}) {
+    EXPECT_TRUE(value_kept_as_is(EMAIL_FIELD, v, o)) << v;
+  }
+  for (const char* v : {"+7", " 7", "007", "-0", "2147483648", "1,000", "7.0"}) {
+    EXPECT_FALSE(value_kept_as_is(INT_FIELD, v, o)) << v;
+  }
+  for (const char* v : {" a@b.co", "abcdefgh@b.co", "O'Brien@example.ie", "a@b"}) {
+    EXPECT_FALSE(value_kept_as_is(v[0] == 'a' && v[1] == 'b' ? SHORT_EMAIL : EMAIL_FIELD, v, o))
+        << v;
+  }
+  EXPECT_FALSE(value_kept_as_is(FLOAT_FIELD, "12.5", comma()));
+  EXPECT_FALSE(value_kept_as_is(BOOL_FIELD, "True", o));
+  EXPECT_FALSE(value_kept_as_is(DATE_FIELD, "2024-01-02", o));  // dates: check_value decides
 }
 
 TEST(value_checks, malformed_email_warns_outside_the_lookup_field_and_rejects_in_it) {
