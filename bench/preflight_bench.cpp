@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -119,8 +120,9 @@ void split_case(benchmark::State& state, bool typed) {
 }
 
 // Plain and typed runs alternated within one benchmark, so that a machine whose load drifts
-// slows both alike: counters give each one's median time and typed/plain throughput
-// (= plain time / typed time, the figure).
+// slows both alike: counters give each one's median wall time and typed/plain throughput
+// (= plain time / typed time, the figure); and the same from the process's CPU time
+// (all threads), which other programs on a busy machine disturb less.
 void split_ratio(benchmark::State& state) {
   fixture& f = data();
   const auto threads = static_cast<unsigned>(state.range(0));
@@ -132,17 +134,27 @@ void split_ratio(benchmark::State& state) {
   const split_options typed = options_for(true, threads, f.dir / "typed");
   std::vector<double> plain_s;
   std::vector<double> typed_s;
-  const auto timed = [](const split_options& o) {
+  std::vector<double> plain_cpu;
+  std::vector<double> typed_cpu;
+  const auto cpu_now = [] {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+  };
+  const auto timed = [&](const split_options& o, std::vector<double>& wall,
+                         std::vector<double>& cpu) {
+    const double c0 = cpu_now();
     const auto t0 = std::chrono::steady_clock::now();
     const auto r = run_split(o);
     benchmark::DoNotOptimize(r.result.counts.rows_in);
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    wall.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    cpu.push_back(cpu_now() - c0);
   };
   bool typed_first = false;
   for (auto _ : state) {
-    if (typed_first) typed_s.push_back(timed(typed));
-    plain_s.push_back(timed(plain));
-    if (!typed_first) typed_s.push_back(timed(typed));
+    if (typed_first) timed(typed, typed_s, typed_cpu);
+    timed(plain, plain_s, plain_cpu);
+    if (!typed_first) timed(typed, typed_s, typed_cpu);
     typed_first = !typed_first;
   }
   const auto median = [](std::vector<double> v) {
@@ -155,6 +167,7 @@ void split_ratio(benchmark::State& state) {
   state.counters["plain_ms"] = p * 1e3;
   state.counters["typed_ms"] = t * 1e3;
   state.counters["typed/plain"] = p / t;
+  state.counters["cpu_typed/plain"] = median(plain_cpu) / median(typed_cpu);
 }
 
 void split_plain(benchmark::State& state) { split_case(state, false); }

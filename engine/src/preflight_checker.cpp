@@ -37,7 +37,6 @@ record_checker::record_checker(const preflight_options& options,
     const bool s = f != nullptr &&
                    (f->type == field_type::string || f->type == field_type::text ||
                     f->type == field_type::phone || f->type == field_type::url);
-    string_like_.push_back(s ? 1 : 0);
     std::size_t up_to = 0;  // a non-empty value may need a check (empty ones are always fine)
     if (f == nullptr || (s && f->length == 0)) {
       up_to = ~std::size_t{0};
@@ -54,15 +53,9 @@ record_checker::record_checker(const preflight_options& options,
   }
 }
 
-value_verdict record_checker::check(std::size_t k, std::string_view in) {
-  const lead_field* f = plan_.fields[k];
-  if (f == nullptr) return value_verdict::keep;
-  // Most values are strings that fit (no more bytes than the field's length, so no more code
-  // points either) or typed values already in normal form: check_value's answer is keep,
-  // found without building anything.
-  if (string_like_[k] && (f->length == 0 || in.size() <= f->length)) return value_verdict::keep;
-  if (value_kept_as_is(*f, in, values_)) return value_verdict::keep;
-  const value_verdict v = check_value(*f, in, values_, out_, issue_, plan_.roles[k]);
+value_verdict record_checker::check_slow(std::size_t k, const lead_field& f,
+                                         std::string_view in) {
+  const value_verdict v = check_value(f, in, values_, out_, issue_, plan_.roles[k]);
   if (v == value_verdict::warn) pending_.push_back(issue_.problem);
   return v;
 }

@@ -213,9 +213,14 @@ bool split_run::mask_spans(std::size_t rs, std::size_t end, bool typed_only) {
       for (std::size_t i = 1; i < nb; ++i) k += before[i] <= j ? 1 : 0;
       return first + (k << 6) + select_bit(m[k], j - before[k]);
     };
+    std::size_t next = 0;  // the column after the last one located, and where it starts
+    std::size_t b = rs;
     for (const std::size_t t : checker_->typed_columns()) {
-      const std::size_t b = t == 0 ? rs : delim_at(t - 1) + 1;
-      spans_[t] = span(b, delim_at(t));
+      if (t != next) b = delim_at(t - 1) + 1;  // t > 0 here
+      const std::size_t e = delim_at(t);
+      spans_[t] = span(b, e);
+      next = t + 1;
+      b = e + 1;
     }
     return true;
   }
