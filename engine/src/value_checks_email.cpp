@@ -54,20 +54,66 @@ constexpr std::array<std::uint8_t, 256> EMAIL_CLASSES = [] {
 #if defined(__SSE2__)
 namespace {
 
-// Bit i set where byte i of the 64 at p lies in [lo, hi] (ASCII bounds: signed compares, so
-// bytes >= 0x80 are never in range).
-inline std::uint64_t in_range(const __m128i (&v)[4], char lo, char hi) noexcept {
+// The classes the bit-mask check needs, bit i for byte i of the value.
+struct byte_classes {
+  std::uint64_t digit = 0;
+  std::uint64_t alpha = 0;
+  std::uint64_t dot = 0;
+  std::uint64_t dash = 0;
+  std::uint64_t at = 0;
+  std::uint64_t local_only = 0;  // '_' and '+': fine before the '@', not after
+};
+
+// Bit k of the result set where byte k of the 16 in v lies in [lo, hi] (ASCII bounds: signed
+// compares, so bytes >= 0x80 are never in range).
+inline std::uint64_t in_range(__m128i v, char lo, char hi) noexcept {
   const __m128i l = _mm_set1_epi8(static_cast<char>(lo - 1));
   const __m128i h = _mm_set1_epi8(static_cast<char>(hi + 1));
-  std::uint64_t m = 0;
-  for (unsigned k = 0; k < 4; ++k) {
-    const __m128i r = _mm_and_si128(_mm_cmpgt_epi8(v[k], l), _mm_cmplt_epi8(v[k], h));
-    m |= std::uint64_t{static_cast<std::uint32_t>(_mm_movemask_epi8(r)) & 0xFFFFu} << (16 * k);
-  }
-  return m;
+  const __m128i r = _mm_and_si128(_mm_cmpgt_epi8(v, l), _mm_cmplt_epi8(v, h));
+  return static_cast<std::uint32_t>(_mm_movemask_epi8(r)) & 0xFFFFu;
 }
 
-inline std::uint64_t equal_to(const __m128i (&v)[4], char c) noexcept { return in_range(v, c, c); }
+inline std::uint64_t equal_to(__m128i v, char c) noexcept {
+  return static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)))) &
+         0xFFFFu;
+}
+
+// The classes of V * 16 bytes at p (all readable), kept to the value's bytes `all`.
+template <unsigned V>
+byte_classes classify(const char* p, std::uint64_t all) noexcept {
+  byte_classes c;
+  for (unsigned k = 0; k < V; ++k) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    const unsigned at = 16 * k;
+    c.digit |= in_range(v, '0', '9') << at;
+    c.alpha |= in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'z') << at;  // either case
+    c.dot |= equal_to(v, '.') << at;
+    c.dash |= equal_to(v, '-') << at;
+    c.at |= equal_to(v, '@') << at;
+    c.local_only |= (equal_to(v, '_') | equal_to(v, '+')) << at;
+  }
+  c.digit &= all;
+  c.alpha &= all;
+  c.dot &= all;
+  c.dash &= all;
+  c.at &= all;
+  c.local_only &= all;
+  return c;
+}
+
+template <unsigned V>
+byte_classes classify_value(std::string_view s, std::uint64_t all) noexcept {
+#if !MKBULK_ADDRESS_SANITIZER
+  // V * 16 bytes from s.data() stay in its page: read them in place (the bytes past the value
+  // are masked off). Otherwise, and under AddressSanitizer, from a copy.
+  if ((reinterpret_cast<std::uintptr_t>(s.data()) & 4095U) <= 4096U - 16U * V) {
+    return classify<V>(s.data(), all);
+  }
+#endif
+  alignas(16) char buf[16 * V] = {};
+  std::memcpy(buf, s.data(), s.size());
+  return classify<V>(buf, all);
+}
 
 }  // namespace
 #endif
@@ -79,32 +125,15 @@ bool plain_email_masks(std::string_view s) noexcept {
 #if defined(__SSE2__)
   const std::size_t n = s.size();
   if (n == 0 || n > 64) return false;
-  __m128i v[4];
-  alignas(16) char buf[64];
-#if !MKBULK_ADDRESS_SANITIZER
-  // 64 bytes from s.data() stay in its page: read them in place (bytes past the value are
-  // masked off below). Otherwise, and under AddressSanitizer, from a copy.
-  if ((reinterpret_cast<std::uintptr_t>(s.data()) & 4095U) <= 4096U - 64U) {
-    for (unsigned k = 0; k < 4; ++k) {
-      v[k] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + 16 * k));
-    }
-  } else
-#endif
-  {
-    std::memset(buf, 0, sizeof buf);
-    std::memcpy(buf, s.data(), n);
-    for (unsigned k = 0; k < 4; ++k) {
-      v[k] = _mm_load_si128(reinterpret_cast<const __m128i*>(buf + 16 * k));
-    }
-  }
   const std::uint64_t all = n == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1;
-  // Every mask keeps only the value's own bytes (`all`).
-  const std::uint64_t digit = in_range(v, '0', '9') & all;
-  const std::uint64_t alpha = (in_range(v, 'a', 'z') | in_range(v, 'A', 'Z')) & all;
-  const std::uint64_t dot = equal_to(v, '.') & all;
-  const std::uint64_t dash = equal_to(v, '-') & all;
-  const std::uint64_t at = equal_to(v, '@') & all;
-  const std::uint64_t local_only = (equal_to(v, '_') | equal_to(v, '+')) & all;
+  // Most addresses fit 32 bytes: two vectors instead of four.
+  const byte_classes c = n <= 32 ? classify_value<2>(s, all) : classify_value<4>(s, all);
+  const std::uint64_t digit = c.digit;
+  const std::uint64_t alpha = c.alpha;
+  const std::uint64_t dot = c.dot;
+  const std::uint64_t dash = c.dash;
+  const std::uint64_t at = c.at;
+  const std::uint64_t local_only = c.local_only;
   if ((digit | alpha | dot | dash | at | local_only) != all) return false;  // other bytes
   if (at == 0 || (at & (at - 1)) != 0) return false;  // not exactly one '@'
   const auto a = static_cast<unsigned>(std::countr_zero(at));
