@@ -1,6 +1,7 @@
 // The split's pre-flight hooks (issue 5): setting up the record checker once the header is
-// mapped, and rejecting a record for a value. The check itself runs in split_run::accept (one
-// call per output value, only when a schema is set); the checks are value_checks.cpp's.
+// mapped, locating a raw record's typed fields (from the scan kernel's delimiter bits where
+// scan_fast leaves them, else by walking the bytes), checking them, and rejecting a record for
+// a value. The checks themselves are value_checks*.cpp's.
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -206,11 +207,13 @@ bool split_run::mask_spans(std::size_t rs, std::size_t end, bool typed_only) {
       m[i] = load();
     }
     for (std::size_t i = 0; i < nb; ++i) before[i + 1] = before[i] + count64(m[i]);
+    // Counts past the record's blocks repeat the total: the sum below runs a fixed length.
+    for (std::size_t i = nb + 1; i <= SELECT_BLOCKS; ++i) before[i] = before[nb];
     const std::size_t first = quote_base_ + ((last + 1 - nb) << 6);
     const auto delim_at = [&](std::size_t j) -> std::size_t {
       if (j >= before[nb]) return end;  // the record's last field ends at its end
       std::size_t k = 0;
-      for (std::size_t i = 1; i < nb; ++i) k += before[i] <= j ? 1 : 0;
+      for (std::size_t i = 1; i < SELECT_BLOCKS; ++i) k += before[i] <= j ? 1 : 0;
       return first + (k << 6) + select_bit(m[k], j - before[k]);
     };
     std::size_t next = 0;  // the column after the last one located, and where it starts
