@@ -39,18 +39,6 @@ constexpr std::array<std::uint8_t, 256> EMAIL_CLASSES = [] {
 
 }  // namespace
 
-// Under AddressSanitizer (GCC's macro, clang's feature test) no read goes past a value.
-#if defined(__SANITIZE_ADDRESS__)
-#define MKBULK_ADDRESS_SANITIZER 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define MKBULK_ADDRESS_SANITIZER 1
-#endif
-#endif
-#ifndef MKBULK_ADDRESS_SANITIZER
-#define MKBULK_ADDRESS_SANITIZER 0
-#endif
-
 #if defined(__SSE2__)
 namespace {
 

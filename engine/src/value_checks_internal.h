@@ -7,6 +7,19 @@
 
 #include "mkbulk/engine/value_checks.h"
 
+// The fast paths may read a few bytes past a value when they stay in its page (masked off
+// after); under AddressSanitizer (GCC's macro, clang's feature test) they read a copy.
+#if defined(__SANITIZE_ADDRESS__)
+#define MKBULK_ADDRESS_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MKBULK_ADDRESS_SANITIZER 1
+#endif
+#endif
+#ifndef MKBULK_ADDRESS_SANITIZER
+#define MKBULK_ADDRESS_SANITIZER 0
+#endif
+
 namespace mkbulk::engine::value_checks_detail {
 
 [[nodiscard]] constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }

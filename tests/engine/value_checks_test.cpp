@@ -444,6 +444,28 @@ TEST(value_checks, kept_as_is_only_when_check_value_keeps) {
     }
   }
   EXPECT_GT(claimed, 40u);
+  // Random number-like strings, both sides of the 16-byte vector path.
+  std::mt19937 rng(3);
+  const std::string alphabet = "0123456789.-+ ,e\xC2";
+  std::size_t numbers = 0;
+  for (int i = 0; i < 100000; ++i) {
+    std::string v;
+    const std::size_t len = 1 + rng() % 19;
+    for (std::size_t k = 0; k < len; ++k) {
+      v.push_back(k > 0 && rng() % 3 != 0 ? static_cast<char>('0' + rng() % 10)
+                                          : alphabet[rng() % alphabet.size()]);
+    }
+    for (const auto& f : {INT_FIELD, FLOAT_FIELD, CURRENCY_FIELD}) {
+      for (const bool dc : {false, true}) {
+        value_check_options o;
+        o.decimal_comma = dc;
+        if (!value_kept_as_is(f, v, o)) continue;
+        ++numbers;
+        ASSERT_EQ(check(f, v, o).verdict, value_verdict::keep) << f.rest_name << " " << v;
+      }
+    }
+  }
+  EXPECT_GT(numbers, 10000u);
   value_check_options o;
   for (const char* v : {"7", "-7", "2147483647", "-2147483648"}) {
     EXPECT_TRUE(value_kept_as_is(INT_FIELD, v, o)) << v;
