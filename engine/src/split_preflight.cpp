@@ -5,9 +5,6 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
 
 #include <bit>
 #include <cstring>
@@ -44,32 +41,6 @@ inline std::size_t count64(std::uint64_t x) noexcept {
   x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
   return static_cast<std::size_t>((x * 0x0101010101010101u) >> 56);
 }
-// Position (0..63) of the set bit of m that has r set bits below it (r < popcount(m)).
-// BMI2's pdep deposits a single bit there in one instruction; without it, clear r bits.
-#if defined(__x86_64__)
-__attribute__((target("bmi2"))) std::size_t select_bit_bmi2(std::uint64_t m,
-                                                           std::size_t r) noexcept {
-  return static_cast<std::size_t>(std::countr_zero(_pdep_u64(std::uint64_t{1} << r, m)));
-}
-#endif
-
-std::size_t select_bit_loop(std::uint64_t m, std::size_t r) noexcept {
-  for (; r != 0; --r) m &= m - 1;
-  return static_cast<std::size_t>(std::countr_zero(m));
-}
-
-using select_bit_fn = std::size_t (*)(std::uint64_t, std::size_t) noexcept;
-
-select_bit_fn pick_select_bit() noexcept {
-#if defined(__x86_64__)
-  if (__builtin_cpu_supports("bmi2")) return select_bit_bmi2;
-#endif
-  return select_bit_loop;
-}
-
-// A short record's delimiter bits, block by block, with the count before each block: the
-// j-th delimiter is found without a loop whose length depends on the data (those mispredict).
-constexpr std::size_t SELECT_BLOCKS = 8;
 }  // namespace
 
 void split_run::walk_spans(std::size_t rs, std::size_t end, bool typed_only) {
@@ -161,9 +132,8 @@ bool split_run::mask_spans(std::size_t rs, std::size_t end, bool typed_only) {
   // (quote_masks_) for this record: the record is plain RFC 4180 (no quote, or quoted_record()
   // checked every one) and the kernel's quote parity was 0 at rs, so its structural bits in
   // [rs, end) are exactly the field delimiters; no byte of the record is read again except a
-  // field's first (is it quoted?). typed_only: for each typed column, whole blocks of
-  // delimiters before it are passed with a popcount and the rest with clear-lowest-bit, and
-  // the walk ends after the last typed column.
+  // field's first (is it quoted?). typed_only: the delimiter positions up to the last typed
+  // column's, then each typed column's two.
   if (quote_masks_ == nullptr || end <= rs) return false;
   const auto* d = reinterpret_cast<const char*>(win_.data());
   std::size_t bi = (rs - quote_base_) >> 6;
@@ -191,61 +161,37 @@ bool split_run::mask_spans(std::size_t rs, std::size_t end, bool typed_only) {
   const auto span = [&](std::size_t b, std::size_t e) {
     return (b < e && d[b] == '"') ? field_span{b + 1, e - 1, true} : field_span{b, e, false};
   };
-  if (typed_only && last - bi < SELECT_BLOCKS) {
-    // Blocks and counts first, then each typed column's two delimiters by rank: the block
-    // holding rank j is the number of blocks that start at or below it (a fixed-length sum),
-    // the bit within it a select.
-    static const select_bit_fn select_bit = pick_select_bit();
-    spans_.resize(n_fields_);
-    std::uint64_t m[SELECT_BLOCKS];
-    std::size_t before[SELECT_BLOCKS + 1];
-    const std::size_t nb = last - bi + 1;
-    before[0] = 0;
-    m[0] = bits;
-    for (std::size_t i = 1; i < nb; ++i) {
-      ++bi;
-      m[i] = load();
-    }
-    for (std::size_t i = 0; i < nb; ++i) before[i + 1] = before[i] + count64(m[i]);
-    // Counts past the record's blocks repeat the total: the sum below runs a fixed length.
-    for (std::size_t i = nb + 1; i <= SELECT_BLOCKS; ++i) before[i] = before[nb];
-    const std::size_t first = quote_base_ + ((last + 1 - nb) << 6);
-    const auto delim_at = [&](std::size_t j) -> std::size_t {
-      if (j >= before[nb]) return end;  // the record's last field ends at its end
-      std::size_t k = 0;
-      for (std::size_t i = 1; i < SELECT_BLOCKS; ++i) k += before[i] <= j ? 1 : 0;
-      return first + (k << 6) + select_bit(m[k], j - before[k]);
-    };
-    std::size_t next = 0;  // the column after the last one located, and where it starts
-    std::size_t b = rs;
-    for (const std::size_t t : checker_->typed_columns()) {
-      if (t != next) b = delim_at(t - 1) + 1;  // t > 0 here
-      const std::size_t e = delim_at(t);
-      spans_[t] = span(b, e);
-      next = t + 1;
-      b = e + 1;
-    }
-    return true;
-  }
   if (typed_only) {
-    spans_.resize(n_fields_);  // only the typed entries are written, and read (check_raw)
-    std::size_t passed = 0;    // delimiters consumed: field `passed` opens after the last one
-    std::size_t b = rs;
-    for (const std::size_t t : checker_->typed_columns()) {
-      if (passed < t) {
-        std::size_t n = t - passed - 1;  // delimiters to pass before the one that opens t
-        for (std::size_t c = count64(bits); c <= n && bi != last; c = count64(bits)) {
-          n -= c;
-          ++bi;
-          bits = load();
-        }
-        for (; n != 0; --n) bits &= bits - 1;
-        b = next_delim() + 1;
+    // The positions of the record's delimiters, up to the last typed column's, written 8 per
+    // block whatever the block holds (simdjson's flatten_bits: no branch per bit; the writes
+    // past a block's count land in slack that the next block overwrites or nobody reads).
+    const std::size_t stop = checker_->typed_end();
+    if (typed_delims_.size() < n_fields_ + 64) typed_delims_.resize(n_fields_ + 64);
+    std::size_t* const at = typed_delims_.data();
+    std::size_t k = 0;  // delimiters written
+    for (;;) {
+      const std::size_t base = quote_base_ + (bi << 6);
+      const std::size_t count = count64(bits);
+      std::size_t* w = at + k;
+      for (unsigned i = 0; i < 8; ++i) {
+        w[i] = base + static_cast<std::size_t>(std::countr_zero(bits));
+        bits &= bits - 1;
       }
-      const std::size_t e = next_delim();
-      spans_[t] = span(b, e);
-      passed = t + 1;
-      b = e + 1;
+      if (count > 8) {
+        for (unsigned i = 8; bits != 0; ++i) {
+          w[i] = base + static_cast<std::size_t>(std::countr_zero(bits));
+          bits &= bits - 1;
+        }
+      }
+      k += count;
+      if (k >= stop || bi == last) break;
+      ++bi;
+      bits = load();
+    }
+    if (k < stop) at[k] = end;  // k == n_fields_ - 1: the last field ends at the record's end
+    spans_.resize(n_fields_);  // only the typed entries are written, and read (check_raw)
+    for (const std::size_t t : checker_->typed_columns()) {
+      spans_[t] = span(t == 0 ? rs : at[t - 1] + 1, at[t]);
     }
     return true;
   }

@@ -120,6 +120,7 @@ class split_run {
   const block_masks* quote_masks_ = nullptr;
   std::size_t quote_base_ = 0;
   std::vector<std::size_t> delims_;
+  std::vector<std::size_t> typed_delims_;  // pre-flight: a raw record's delimiter positions
   std::vector<field_span> spans_;
   careful_record rec_;
   careful_record trial_;
