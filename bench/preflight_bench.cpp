@@ -1,14 +1,19 @@
 // Split throughput with pre-flight's typed checks on and off, on the same generated export
 // (mkbulk-gen's defaults, 64 MiB in a temp file, in the page cache) in the same run: bytes/s
-// and rows/s per case; the ratio typed/plain is the figure (goal >= 0.8). Each case
+// and rows/s per case; the ratio typed/plain is the figure (goal >= 0.8), also measured
+// directly by split_ratio, which alternates the two runs. Each case
 // checks its answer first: every row accounted for, the same rows chunked with and without the
 // schema (the generated values are already plain), and the same chunk files.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "export_generator.h"
 #include "mkbulk/engine/lead_schema_json.h"
@@ -114,11 +119,64 @@ void split_case(benchmark::State& state, bool typed) {
                                                 benchmark::Counter::kIsRate);
 }
 
+// Plain and typed runs alternated within one benchmark, so that a machine whose load drifts
+// slows both alike: counters give each one's median wall time and typed/plain throughput
+// (= plain time / typed time, the figure); and the same from the process's CPU time
+// (all threads), which other programs on a busy machine disturb less.
+void split_ratio(benchmark::State& state) {
+  fixture& f = data();
+  const auto threads = static_cast<unsigned>(state.range(0));
+  if (const std::string wrong = check_answer(threads); !wrong.empty()) {
+    state.SkipWithError(("wrong answer: " + wrong).c_str());
+    return;
+  }
+  const split_options plain = options_for(false, threads, f.dir / "plain");
+  const split_options typed = options_for(true, threads, f.dir / "typed");
+  std::vector<double> plain_s;
+  std::vector<double> typed_s;
+  std::vector<double> plain_cpu;
+  std::vector<double> typed_cpu;
+  const auto cpu_now = [] {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+  };
+  const auto timed = [&](const split_options& o, std::vector<double>& wall,
+                         std::vector<double>& cpu) {
+    const double c0 = cpu_now();
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto r = run_split(o);
+    benchmark::DoNotOptimize(r.result.counts.rows_in);
+    wall.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    cpu.push_back(cpu_now() - c0);
+  };
+  bool typed_first = false;
+  for (auto _ : state) {
+    if (typed_first) timed(typed, typed_s, typed_cpu);
+    timed(plain, plain_s, plain_cpu);
+    if (!typed_first) timed(typed, typed_s, typed_cpu);
+    typed_first = !typed_first;
+  }
+  const auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  };
+  const double p = median(plain_s);
+  const double t = median(typed_s);
+  state.counters["plain_ms"] = p * 1e3;
+  state.counters["typed_ms"] = t * 1e3;
+  state.counters["typed/plain"] = p / t;
+  state.counters["cpu_typed/plain"] = median(plain_cpu) / median(typed_cpu);
+}
+
 void split_plain(benchmark::State& state) { split_case(state, false); }
 void split_typed(benchmark::State& state) { split_case(state, true); }
 
 BENCHMARK(split_plain)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(split_typed)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(split_ratio)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()
+    ->MinTime(4.0);
 
 }  // namespace
 

@@ -37,7 +37,6 @@ record_checker::record_checker(const preflight_options& options,
     const bool s = f != nullptr &&
                    (f->type == field_type::string || f->type == field_type::text ||
                     f->type == field_type::phone || f->type == field_type::url);
-    string_like_.push_back(s ? 1 : 0);
     std::size_t up_to = 0;  // a non-empty value may need a check (empty ones are always fine)
     if (f == nullptr || (s && f->length == 0)) {
       up_to = ~std::size_t{0};
@@ -48,18 +47,15 @@ record_checker::record_checker(const preflight_options& options,
     if (s && f->length != 0) short_record_ = std::min<std::size_t>(short_record_, f->length);
   }
   typed_before_.push_back(0);
-  for (const std::size_t up_to : keep_up_to_) {
-    typed_before_.push_back(typed_before_.back() + (up_to == 0 ? 1 : 0));
+  for (std::size_t k = 0; k < keep_up_to_.size(); ++k) {
+    typed_before_.push_back(typed_before_.back() + (keep_up_to_[k] == 0 ? 1 : 0));
+    if (keep_up_to_[k] == 0) typed_columns_.push_back(k);
   }
 }
 
-value_verdict record_checker::check(std::size_t k, std::string_view in) {
-  const lead_field* f = plan_.fields[k];
-  if (f == nullptr) return value_verdict::keep;
-  // Most values are strings that fit (no more bytes than the field's length, so no more code
-  // points either): check_value's answer is keep, without the call.
-  if (string_like_[k] && (f->length == 0 || in.size() <= f->length)) return value_verdict::keep;
-  const value_verdict v = check_value(*f, in, values_, out_, issue_, plan_.roles[k]);
+value_verdict record_checker::check_slow(std::size_t k, const lead_field& f,
+                                         std::string_view in) {
+  const value_verdict v = check_value(f, in, values_, out_, issue_, plan_.roles[k]);
   if (v == value_verdict::warn) pending_.push_back(issue_.problem);
   return v;
 }

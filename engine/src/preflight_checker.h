@@ -25,7 +25,15 @@ class record_checker {
   void begin_record() noexcept { pending_.clear(); }
   // Checks output column k's value; on reject, issue() and column() say why. The value to
   // write is written(verdict, in) (valid until the next check).
-  [[nodiscard]] value_verdict check(std::size_t k, std::string_view in);
+  [[nodiscard]] value_verdict check(std::size_t k, std::string_view in) {
+    const lead_field* f = plan_.fields[k];
+    if (f == nullptr) return value_verdict::keep;
+    // Most values are strings that fit (no more bytes than the field's length, so no more
+    // code points either) or typed values already in normal form: check_value's answer is
+    // keep, found without building anything.
+    if (value_kept_as_is(*f, in, values_)) return value_verdict::keep;
+    return check_slow(k, *f, in);
+  }
   [[nodiscard]] std::string_view written(value_verdict v, std::string_view in) const noexcept {
     return value_to_write(v, in, out_);
   }
@@ -43,6 +51,13 @@ class record_checker {
     return typed_before_[std::min(k, typed_before_.size() - 1)];
   }
   [[nodiscard]] bool typed(std::size_t k) const noexcept { return keep_up_to_[k] == 0; }
+  // The typed columns, in order; and one past the last of them (0 when there is none).
+  [[nodiscard]] const std::vector<std::size_t>& typed_columns() const noexcept {
+    return typed_columns_;
+  }
+  [[nodiscard]] std::size_t typed_end() const noexcept {
+    return typed_columns_.empty() ? 0 : typed_columns_.back() + 1;
+  }
   // The record went to a chunk: its warnings count.
   void commit(split_counts& counts) noexcept;
 
@@ -54,9 +69,11 @@ class record_checker {
   std::string out_;
   value_issue issue_;
   std::vector<value_problem> pending_;  // warnings of the current record
-  std::vector<std::uint8_t> string_like_;  // per column: string, text, phone or url
+  [[nodiscard]] value_verdict check_slow(std::size_t k, const lead_field& f, std::string_view in);
+
   std::vector<std::size_t> keep_up_to_;
   std::vector<std::size_t> typed_before_;  // size columns + 1
+  std::vector<std::size_t> typed_columns_;
   std::size_t short_record_ = ~std::size_t{0};
 };
 

@@ -308,16 +308,16 @@ split_run::scan_result split_run::scan_fast(std::size_t rs) {
         }
         std::size_t resume = next;
         step st;
+        quote_masks_ = rs >= w ? masks_.data() : nullptr;
+        quote_base_ = w;
         if (lq != NO_POS && lq >= rs) {
-          quote_masks_ = rs >= w ? masks_.data() : nullptr;
-          quote_base_ = w;
           st = quoted_record(rs, p, eol, nd, lk_b, lk_e == NO_POS ? p : lk_e,
                              ls != NO_POS && ls >= rs, li != NO_POS && li >= rs, resume);
-          quote_masks_ = nullptr;
         } else {
           st = fast_record(rs, p, eol, nd, lk_b, lk_e == NO_POS ? p : lk_e,
                            ls != NO_POS && ls >= rs);
         }
+        quote_masks_ = nullptr;
         if (st != step::ok) return {st, rs};
         if (resume != next || window_moved_) {
           window_moved_ = false;

@@ -76,6 +76,7 @@ class split_run {
   void record_spans(std::size_t rs, std::size_t end);
   bool typed_spans(std::size_t rs, std::size_t end);
   void walk_spans(std::size_t rs, std::size_t end, bool typed_only);
+  bool mask_spans(std::size_t rs, std::size_t end, bool typed_only);
   value_verdict check_raw(std::span<const field_span> spans);
   // split_duplicates.cpp: diverts a row to chunk (its output bytes: [rs, end) when raw, else
   // out_) when the duplicate pass takes it; true when taken (counted, not written). key: the
@@ -130,10 +131,12 @@ class split_run {
   std::vector<block_masks> masks_;
   std::vector<std::uint64_t> nl_masks_;  // CR/LF bytes of the same blocks (scan_fast)
   // While scan_fast hands a record that lies wholly in its current kernel window to
-  // quoted_record: that window's masks and the window position of its first block.
+  // quoted_record or fast_record: that window's masks and the window position of its first
+  // block (quoted_record walks its quote bits, pre-flight its delimiter bits).
   const block_masks* quote_masks_ = nullptr;
   std::size_t quote_base_ = 0;
   std::vector<std::size_t> delims_;
+  std::vector<std::size_t> typed_delims_;  // pre-flight: a raw record's delimiter positions
   std::vector<field_span> spans_;
   careful_record rec_;
   careful_record trial_;

@@ -1,6 +1,6 @@
-// check_value: the per-type dispatch, string lengths in code points, booleans and e-mails, and
-// the Marketo wording of each problem. Numbers live in value_checks_number.cpp, dates in
-// value_checks_date.cpp.
+// check_value: the per-type dispatch, string lengths in code points, booleans, and the Marketo
+// wording of each problem; value_kept_as_is, the cheap keep test. Numbers live in
+// value_checks_number.cpp, dates in value_checks_date.cpp, e-mail syntax in value_checks_email.cpp.
 #include "mkbulk/engine/value_checks.h"
 
 #include <array>
@@ -39,54 +39,6 @@ constexpr std::array<std::string_view, VALUE_PROBLEM_COUNT> PROBLEM_NAMES = {
     if (iequals(s, f)) return "false";
   }
   return {};
-}
-
-// Character classes of the e-mail check, one table lookup per byte.
-enum : std::uint8_t { ALNUM = 1, LOCAL = 2 };
-
-constexpr std::array<std::uint8_t, 256> EMAIL_CLASSES = [] {
-  std::array<std::uint8_t, 256> t{};
-  for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = ALNUM | LOCAL;
-  for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = ALNUM | LOCAL;
-  for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = ALNUM | LOCAL;
-  for (const char c : std::string_view("!#$%&'*+-/=?^_`{|}~.")) {
-    t[static_cast<unsigned char>(c)] = LOCAL;
-  }
-  return t;
-}();
-
-[[nodiscard]] bool is_alnum(char c) noexcept {
-  return (EMAIL_CLASSES[static_cast<unsigned char>(c)] & ALNUM) != 0;
-}
-
-[[nodiscard]] bool is_local_char(char c) noexcept {
-  return (EMAIL_CLASSES[static_cast<unsigned char>(c)] & LOCAL) != 0;
-}
-
-[[nodiscard]] bool valid_domain(std::string_view d) noexcept {
-  if (d.empty() || d.size() > 253) return false;
-  std::size_t labels = 0;
-  std::string_view last;
-  while (true) {
-    const std::size_t dot = d.find('.');
-    const std::string_view label = d.substr(0, dot);
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
-      return false;
-    }
-    for (const char c : label) {
-      // Bytes >= 0x80 are UTF-8 letters of an internationalised domain name.
-      if (!is_alnum(c) && c != '-' && static_cast<unsigned char>(c) < 0x80) return false;
-    }
-    ++labels;
-    last = label;
-    if (dot == std::string_view::npos) break;
-    d.remove_prefix(dot + 1);
-  }
-  if (labels < 2 || last.size() < 2) return false;
-  for (const char c : last) {
-    if (!value_checks_detail::is_digit(c)) return true;
-  }
-  return false;  // "a@1.2.3.4": an address literal, not a domain name
 }
 
 void set_message(value_issue& issue, value_problem p, const lead_field& field,
@@ -189,19 +141,29 @@ std::string_view truncate_code_points(std::string_view s, std::size_t n) noexcep
   return s;
 }
 
-bool is_plausible_email(std::string_view s) noexcept {
-  if (s.size() > 254) return false;
-  const std::size_t at = s.find('@');
-  if (at == std::string_view::npos || s.find('@', at + 1) != std::string_view::npos) return false;
-  const std::string_view local = s.substr(0, at);
-  if (local.empty() || local.size() > 64 || local.front() == '.' || local.back() == '.' ||
-      local.find("..") != std::string_view::npos) {
-    return false;
+bool value_kept_as_is(const lead_field& field, std::string_view in,
+                      const value_check_options& options) noexcept {
+  if (in.empty()) return true;
+  switch (field.type) {
+    case field_type::string:
+    case field_type::text:
+    case field_type::phone:
+    case field_type::url:
+      return field.length == 0 || in.size() <= field.length;
+    case field_type::email:
+      return (field.length == 0 || in.size() <= field.length) &&
+             value_checks_detail::plain_email_masks(in);
+    case field_type::boolean:
+      return in == "true" || in == "false";
+    case field_type::integer:
+    case field_type::float_number:
+    case field_type::currency:
+      return value_checks_detail::plain_fast_path(field.type, in, options.decimal_comma);
+    case field_type::date:
+    case field_type::datetime:
+      return false;
   }
-  for (const char c : local) {
-    if (!is_local_char(c)) return false;
-  }
-  return valid_domain(s.substr(at + 1));
+  return false;
 }
 
 value_verdict check_value(const lead_field& field, std::string_view in,

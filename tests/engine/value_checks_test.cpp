@@ -4,9 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <iterator>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace mkbulk::engine {
 namespace {
@@ -67,6 +69,55 @@ TEST(value_checks, integer_range_is_32_bit) {
   EXPECT_EQ(check(INT_FIELD, "99999999999999999999999").problem,
             value_problem::number_out_of_range);
   EXPECT_EQ(check(INT_FIELD, "0").verdict, value_verdict::keep);
+}
+
+// Strings joined without operator+ on literals (GCC 12 warns falsely there, -Wrestrict).
+std::string cat(std::initializer_list<std::string_view> parts) {
+  std::string s;
+  for (const std::string_view p : parts) s.append(p);
+  return s;
+}
+
+// The plain-form fast path (no parse for up to nine digits, a text comparison for ten) and the
+// values next to its edges that must leave it: a leading zero, "-0", '+', eleven digits.
+TEST(value_checks, integer_fast_path_borders) {
+  for (const char* keep : {"0", "7", "-7", "999999999", "-999999999", "1000000000",
+                           "-1000000000", "2147483647", "-2147483647", "-2147483648",
+                           "1999999999", "2147483639"}) {
+    EXPECT_EQ(check(INT_FIELD, keep).verdict, value_verdict::keep) << keep;
+  }
+  for (const char* over : {"2147483648", "2147483650", "2200000000", "9999999999",
+                           "-2147483649", "-2147483650", "-9999999999", "10000000000",
+                           "-10000000000"}) {
+    EXPECT_EQ(check(INT_FIELD, over).problem, value_problem::number_out_of_range) << over;
+  }
+  const std::pair<const char*, const char*> rewritten[] = {
+      {"-0", "0"},   {"00", "0"},   {"007", "7"},  {"+5", "5"},
+      {"02147483647", "2147483647"}, {"-02147483648", "-2147483648"}, {"5.0", "5"}};
+  for (const auto& [in, want] : rewritten) {
+    const outcome o = check(INT_FIELD, in);
+    EXPECT_EQ(o.verdict, value_verdict::rewritten) << in;
+    EXPECT_EQ(o.written, want) << in;
+  }
+  EXPECT_EQ(check(INT_FIELD, "021474836470").problem, value_problem::number_out_of_range);
+}
+
+// Plain decimals with at most 308 integer digits are kept without a parse; longer ones go
+// through fast_float, which finds the infinite ones.
+TEST(value_checks, plain_decimal_fast_path_borders) {
+  const std::string d308(308, '9');
+  for (const std::string& keep : {std::string("0"), std::string("-0.25"), std::string("12.5"),
+                                  d308, cat({d308, ".99"}), cat({"-", d308}), cat({"1", std::string(308, '0')})}) {
+    EXPECT_EQ(check(FLOAT_FIELD, keep).verdict, value_verdict::keep) << keep;
+    EXPECT_EQ(check(CURRENCY_FIELD, keep).verdict, value_verdict::keep) << keep;
+  }
+  for (const std::string& inf : {cat({"2", std::string(308, '0')}), std::string(309, '9'),
+                                 cat({"-", std::string(310, '9'), ".5"})}) {
+    EXPECT_EQ(check(FLOAT_FIELD, inf).problem, value_problem::number_out_of_range) << inf;
+  }
+  EXPECT_EQ(check(FLOAT_FIELD, ".5").written, "0.5");
+  EXPECT_EQ(check(FLOAT_FIELD, "12.").written, "12");
+  EXPECT_EQ(check(FLOAT_FIELD, "1.5", comma()).problem, value_problem::invalid_number);
 }
 
 TEST(value_checks, integer_normalises_blanks_signs_separators_and_zero_fractions) {
@@ -270,6 +321,169 @@ TEST(value_checks, email_syntax) {
                           "\"a\"@example.com", "a@example.com."}) {
     EXPECT_FALSE(is_plausible_email(bad)) << bad;
   }
+}
+
+// The e-mail check as it was first written (split at '@', then at each '.'): the one-pass
+// check must answer the same for every string.
+bool reference_email(std::string_view s) {
+  const auto alnum = [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  };
+  const auto local_char = [&](char c) {
+    return alnum(c) || std::string_view("!#$%&'*+-/=?^_`{|}~.").find(c) != std::string_view::npos;
+  };
+  if (s.size() > 254) return false;
+  const std::size_t at = s.find('@');
+  if (at == std::string_view::npos || s.find('@', at + 1) != std::string_view::npos) return false;
+  const std::string_view local = s.substr(0, at);
+  if (local.empty() || local.size() > 64 || local.front() == '.' || local.back() == '.' ||
+      local.find("..") != std::string_view::npos) {
+    return false;
+  }
+  for (const char c : local) {
+    if (!local_char(c)) return false;
+  }
+  std::string_view d = s.substr(at + 1);
+  if (d.empty() || d.size() > 253) return false;
+  std::size_t labels = 0;
+  std::string_view last;
+  while (true) {
+    const std::size_t dot = d.find('.');
+    const std::string_view label = d.substr(0, dot);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+      return false;
+    }
+    for (const char c : label) {
+      if (!alnum(c) && c != '-' && static_cast<unsigned char>(c) < 0x80) return false;
+    }
+    ++labels;
+    last = label;
+    if (dot == std::string_view::npos) break;
+    d.remove_prefix(dot + 1);
+  }
+  if (labels < 2 || last.size() < 2) return false;
+  for (const char c : last) {
+    if (c < '0' || c > '9') return true;
+  }
+  return false;
+}
+
+TEST(value_checks, one_pass_email_check_answers_as_the_split_one) {
+  std::mt19937 rng(5);
+  // Short strings over the characters that matter, and long runs near the length limits.
+  const std::string alphabet = "ab1.-@_+\"\xC3\xBC ";
+  std::size_t good = 0;
+  for (int i = 0; i < 200000; ++i) {
+    std::string s;
+    const std::size_t len = rng() % 12;
+    for (std::size_t k = 0; k < len; ++k) s.push_back(alphabet[rng() % alphabet.size()]);
+    if (i % 4 == 0) s = cat({"a", std::to_string(i), "@", s, ".com"});
+    const bool want = reference_email(s);
+    good += want ? 1 : 0;
+    ASSERT_EQ(is_plausible_email(s), want) << s;
+  }
+  EXPECT_GT(good, 2000u);
+  for (const std::size_t local : {63u, 64u, 65u}) {
+    for (const std::size_t label : {62u, 63u, 64u}) {
+      for (const std::size_t labels : {1u, 2u, 3u, 4u}) {
+        std::string s(local, 'x');
+        s += '@';
+        for (std::size_t k = 0; k < labels; ++k) s += std::string(label, 'd') + ".";
+        s += "com";
+        EXPECT_EQ(is_plausible_email(s), reference_email(s)) << s.size();
+      }
+    }
+  }
+  // Around the 64-byte limit of the bit-mask check, and each of its rules.
+  for (std::size_t local = 1; local <= 66; ++local) {
+    for (const char* domain : {"@d.co", "@d.c", "@d.12", "@d-.co", "@-d.co", "@d..co", "@d.co.",
+                               "@d_e.co", "@d.c-", "@dd", "@.d.co"}) {
+      std::string a(local, 'x');
+      a.append(domain);
+      EXPECT_EQ(is_plausible_email(a), reference_email(a)) << a;
+      a[0] = '.';
+      EXPECT_EQ(is_plausible_email(a), reference_email(a)) << a;
+      a[0] = 'x';
+      a[local - 1] = local > 1 ? '.' : '-';
+      EXPECT_EQ(is_plausible_email(a), reference_email(a)) << a;
+    }
+  }
+  for (const char* edge : {"a-@b.cc", "a_b@c.de", "a+b@c.de", "a@b.c+d", "a@b+c.de", "a@b.c_d",
+                           "A.B-C_D+E@Sub-1.Example.COM", "1@2.3c", "a@b.c1", "a@b.12", "a@b.-c", "a@b.c-", "a@b.cc", "a@b..cc",
+                           "a@b.cc.", "a@.b.cc", "-@b.cc", ".@b.cc", "a.b.c@d.ee", "a@b\xC3\xBC.de"}) {
+    EXPECT_EQ(is_plausible_email(edge), reference_email(edge)) << edge;
+  }
+}
+
+// The cheap test never claims a value that check_value would not keep as it is; it claims the
+// common plain ones; and borderline values (blanks, '+', leading zeros, a decimal comma, an
+// e-mail longer than its field or outside the masks' alphabet) are left to check_value.
+TEST(value_checks, kept_as_is_only_when_check_value_keeps) {
+  constexpr lead_field SHORT_EMAIL{"email", "Email Address", field_type::email, 12, false};
+  const lead_field fields[] = {INT_FIELD,   FLOAT_FIELD, CURRENCY_FIELD, BOOL_FIELD, DATE_FIELD,
+                               EMAIL_FIELD, NAME_FIELD,  TEXT_FIELD,     SHORT_EMAIL};
+  const std::vector<std::string> values = {
+      "", "0", "-0", "7", "+7", " 7", "7 ", "007", "12.5", "-0.25", ".5", "12.", "1,234",
+      "1.234,5", "2147483647", "2147483648", "-2147483648", "-2147483649", "1e3", "$12",
+      std::string(309, '9'), "true", "false", "True", "TRUE", " true", "yes", "1", "2024-01-02",
+      "a@b.co", "a@b.c", " a@b.co", "a@b.co ", "abcdefgh@b.co", "abcdefg@b.co", "a.b@c.de",
+      "a..b@c.de", "O'Brien@example.ie", "a@b\xC3\xBC.de", "abcde", "abcdef", "\xC3\xA9\xC3\xA9",
+      "a@1.2.3.4", "x@y"};
+  std::size_t claimed = 0;
+  for (const auto& f : fields) {
+    for (const bool dc : {false, true}) {
+      value_check_options o;
+      o.decimal_comma = dc;
+      for (const auto& v : values) {
+        if (!value_kept_as_is(f, v, o)) continue;
+        ++claimed;
+        EXPECT_EQ(check(f, v, o).verdict, value_verdict::keep) << f.rest_name << " " << v;
+        EXPECT_EQ(check(f, v, o, field_role::lookup).verdict, value_verdict::keep)
+            << f.rest_name << " " << v;
+      }
+    }
+  }
+  EXPECT_GT(claimed, 40u);
+  // Random number-like strings, both sides of the 16-byte vector path.
+  std::mt19937 rng(3);
+  const std::string alphabet = "0123456789.-+ ,e\xC2";
+  std::size_t numbers = 0;
+  for (int i = 0; i < 100000; ++i) {
+    std::string v;
+    const std::size_t len = 1 + rng() % 19;
+    for (std::size_t k = 0; k < len; ++k) {
+      v.push_back(k > 0 && rng() % 3 != 0 ? static_cast<char>('0' + rng() % 10)
+                                          : alphabet[rng() % alphabet.size()]);
+    }
+    for (const auto& f : {INT_FIELD, FLOAT_FIELD, CURRENCY_FIELD}) {
+      for (const bool dc : {false, true}) {
+        value_check_options o;
+        o.decimal_comma = dc;
+        if (!value_kept_as_is(f, v, o)) continue;
+        ++numbers;
+        ASSERT_EQ(check(f, v, o).verdict, value_verdict::keep) << f.rest_name << " " << v;
+      }
+    }
+  }
+  EXPECT_GT(numbers, 10000u);
+  value_check_options o;
+  for (const char* v : {"7", "-7", "2147483647", "-2147483648"}) {
+    EXPECT_TRUE(value_kept_as_is(INT_FIELD, v, o)) << v;
+  }
+  for (const char* v : {"12.5", "-0.25", "99"}) EXPECT_TRUE(value_kept_as_is(CURRENCY_FIELD, v, o));
+  for (const char* v : {"a@b.co", "first.last+tag@sub.example.co.uk", ""}) {
+    EXPECT_TRUE(value_kept_as_is(EMAIL_FIELD, v, o)) << v;
+  }
+  for (const char* v : {"+7", " 7", "007", "-0", "2147483648", "1,000", "7.0"}) {
+    EXPECT_FALSE(value_kept_as_is(INT_FIELD, v, o)) << v;
+  }
+  for (const char* v : {" a@b.co", "abcdefgh@b.co", "O'Brien@example.ie", "a@b"}) {
+    EXPECT_FALSE(value_kept_as_is(v[0] == 'a' && v[1] == 'b' ? SHORT_EMAIL : EMAIL_FIELD, v, o))
+        << v;
+  }
+  EXPECT_FALSE(value_kept_as_is(FLOAT_FIELD, "12.5", comma()));
+  EXPECT_FALSE(value_kept_as_is(BOOL_FIELD, "True", o));
+  EXPECT_FALSE(value_kept_as_is(DATE_FIELD, "2024-01-02", o));  // dates: check_value decides
 }
 
 TEST(value_checks, malformed_email_warns_outside_the_lookup_field_and_rejects_in_it) {

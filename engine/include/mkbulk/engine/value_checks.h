@@ -112,6 +112,13 @@ enum class field_role : std::uint8_t { value, lookup };
                                         value_issue& issue,
                                         field_role role = field_role::value) noexcept;
 
+// The common case, cheaply: true when `in` is already in its normal form and fine (an empty
+// value, a string that fits in bytes, an ASCII e-mail of up to 64 bytes of letters, digits and
+// . - _ +, "true"/"false", a plain number such as "123" or "-45.67"), so that check_value
+// would answer keep. false says nothing: check_value decides. Hot path: no allocation.
+[[nodiscard]] bool value_kept_as_is(const lead_field& field, std::string_view in,
+                                    const value_check_options& options) noexcept;
+
 // The value the pipeline writes for a verdict (empty for reject).
 [[nodiscard]] inline std::string_view value_to_write(value_verdict v, std::string_view in,
                                                      const std::string& out) noexcept {
