@@ -101,7 +101,8 @@ class duplicate_key_table {
   void grow(std::size_t capacity);
 
   struct free_slots {
-    void operator()(std::uint64_t* p) const noexcept;  // std::free
+    std::size_t mapped_bytes;  // 0 (value-initialised): calloc; else a mapping of that size
+    void operator()(std::uint64_t* p) const noexcept;
   };
   using slot_array = std::unique_ptr<std::uint64_t[], free_slots>;
   slot_array slots_;  // capacity_ slots from calloc; 0 = empty
