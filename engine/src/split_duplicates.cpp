@@ -242,9 +242,20 @@ split_result run_split_deduplicated(const split_options& options, chunk_sink* si
   first.max_rejects.reset();
   first.fsync_chunks = false;
   std::size_t columns = 0;
+  // Each pass's progress says which pass it is (a progress bar shows pass 1 as such).
+  const auto of_pass = [&progress](std::uint8_t n) -> progress_fn {
+    if (!progress) return {};
+    return [&progress, n](const split_progress& p) {
+      split_progress q = p;
+      q.pass = n;
+      q.passes = 2;
+      progress(q);
+    };
+  };
+  const progress_fn keys_progress = of_pass(1);
+  const progress_fn split_progress_fn = of_pass(2);
   {
-    const progress_fn none;
-    split_run one(first, nullptr, none);
+    split_run one(first, nullptr, keys_progress);
     one.set_duplicates(&pass);
     split_result r = one.run();
     if (r.status != split_status::ok) {
@@ -258,7 +269,7 @@ split_result run_split_deduplicated(const split_options& options, chunk_sink* si
     std::filesystem::remove(options.out_dir / "duplicates.csv", ec);
     std::filesystem::remove(options.out_dir / "duplicates.csv.part", ec);
   }
-  split_run two(second, sink, progress);
+  split_run two(second, sink, split_progress_fn);
   two.set_input_name(options.input_path);
   if (pass.repeated_keys() != 0) {
     if (!pass.start_divert(work, columns)) return failed(split_status::io_error, pass.error());

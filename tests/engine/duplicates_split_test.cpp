@@ -341,6 +341,42 @@ TEST(duplicates_split, without_repeated_keys_the_output_is_what_a_plain_split_wr
   }
 }
 
+// Progress says which pass it is: with a policy pass 1 of 2 (keys only; its last report has
+// every row) and then pass 2 of 2, never back; without one, pass 1 of 1.
+TEST(duplicates_split, progress_names_the_pass) {
+  temp_dir dir;
+  testing::write_file(dir.path() / "in.csv", SMALL);
+  for (const bool dups : {true, false}) {
+    split_options o;
+    if (dups) o.duplicates = duplicate_policy::merge;
+    o.input_path = (dir.path() / "in.csv").string();
+    o.out_dir = dir.path() / (dups ? "merge" : "off");
+    std::vector<split_progress> seen;
+    const split_result r =
+        run_split(o, nullptr, [&seen](const split_progress& p) { seen.push_back(p); });
+    ASSERT_EQ(r.status, split_status::ok) << r.message;
+    ASSERT_FALSE(seen.empty());
+    if (!dups) {
+      for (const auto& p : seen) {
+        EXPECT_EQ(p.pass, 1);
+        EXPECT_EQ(p.passes, 1);
+      }
+      continue;
+    }
+    std::size_t first_two = seen.size();
+    for (std::size_t k = 0; k < seen.size(); ++k) {
+      EXPECT_EQ(seen[k].passes, 2);
+      if (seen[k].pass == 2 && first_two == seen.size()) first_two = k;
+      EXPECT_EQ(seen[k].pass, k < first_two ? 1 : 2) << k;
+    }
+    ASSERT_GT(first_two, 0u);  // pass 1 reported
+    ASSERT_LT(first_two, seen.size());  // and then pass 2
+    EXPECT_EQ(seen[first_two - 1].rows, 6u);  // every row of pass 1
+    EXPECT_EQ(seen[first_two - 1].bytes_read, SMALL.size());
+    EXPECT_EQ(seen.back().rows, r.result.counts.rows_in);
+  }
+}
+
 TEST(duplicates_split, validate_reports_next_to_the_rejects_file) {
   temp_dir dir;
   testing::write_file(dir.path() / "in.csv", SMALL);

@@ -50,12 +50,20 @@ progress_bar::progress_bar(std::FILE* out)
 
 void progress_bar::update(const engine::split_progress& p) {
   const auto now = std::chrono::steady_clock::now();
-  if (drawn_ && now - last_ < std::chrono::milliseconds(100)) return;
+  if (p.pass != pass_) {  // a new pass reads the input from its start: rate and ETA anew
+    pass_ = p.pass;
+    start_ = now;
+  } else if (drawn_ && now - last_ < std::chrono::milliseconds(100)) {
+    return;
+  }
   last_ = now;
   drawn_ = true;
   const double secs = std::chrono::duration<double>(now - start_).count();
   const double rate = secs > 0 ? static_cast<double>(p.bytes_read) / secs : 0.0;
-  std::string line = human_bytes(static_cast<double>(p.bytes_read));
+  // --duplicates' keys-only first pass writes nothing: say so, then the normal bar.
+  std::string line = p.passes > 1 && p.pass == 1 ? "pass 1/" + std::to_string(p.passes) + " (keys)  "
+                                                 : std::string();
+  line += human_bytes(static_cast<double>(p.bytes_read));
   if (p.input_bytes != 0) line += " / " + human_bytes(static_cast<double>(p.input_bytes));
   char buf[64];
   std::snprintf(buf, sizeof buf, "  %.0f MB/s  ", rate / 1e6);

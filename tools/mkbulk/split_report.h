@@ -11,7 +11,8 @@
 
 namespace mkbulk::cli {
 
-// A one-line progress bar redrawn at most ten times a second: bytes, MB/s, rows, ETA.
+// A one-line progress bar redrawn at most ten times a second: bytes, MB/s, rows, ETA; during
+// --duplicates' first pass prefixed "pass 1/2 (keys)", each pass timed from its own start.
 class progress_bar {
  public:
   explicit progress_bar(std::FILE* out);
@@ -23,6 +24,7 @@ class progress_bar {
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_;
   bool drawn_ = false;
+  std::uint8_t pass_ = 1;
 };
 
 // {"status": ..., "message": ..., "rows_in": ..., "rows_chunked", "rows_rejected",

@@ -28,8 +28,9 @@ std::string timestamp() {
 std::string status_text(const upload::upload_progress& p, const engine::split_progress& s) {
   char buf[320];
   std::snprintf(buf, sizeof buf,
-                "split %.1f MB | chunks %llu | jobs queued %llu importing %llu done %llu failed "
+                "split %s%.1f MB | chunks %llu | jobs queued %llu importing %llu done %llu failed "
                 "%llu | rows imported %llu failed %llu warned %llu | API calls %llu | depth %u",
+                s.passes > 1 && s.pass == 1 ? "pass 1/2 (keys) " : "",
                 static_cast<double>(s.bytes_read) / 1e6,
                 static_cast<unsigned long long>(p.chunks_known),
                 static_cast<unsigned long long>(p.queued),

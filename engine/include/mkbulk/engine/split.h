@@ -67,6 +67,11 @@ struct split_progress {
   std::uint64_t bytes_read = 0;
   std::uint64_t input_bytes = 0;  // 0 when unknown (stdin, pipe)
   std::uint64_t rows = 0;
+  // With duplicates set the input is read twice: pass 1 of 2 (keys only, nothing written;
+  // rows: the rows seen so far), then pass 2 of 2, the split, counting again from 0. Without:
+  // pass 1 of 1.
+  std::uint8_t pass = 1;
+  std::uint8_t passes = 1;
 };
 using progress_fn = std::function<void(const split_progress&)>;
 
