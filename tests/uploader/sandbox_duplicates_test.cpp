@@ -411,10 +411,10 @@ TEST(sandbox_duplicates, reject_leaves_no_lead_for_a_repeated_key) {
 
 TEST(sandbox_duplicates, allow_keeps_a_keys_rows_in_one_chunk_applied_in_order) {
   const expected_export& e = the_export();
-  const run_result r = run_policy("allow", {"--max-bytes", "12000"});
+  const run_result r = run_policy("allow", {"--max-bytes", "40000"});
   SCOPED_TRACE(r.report);
   const split_rows s = read_split(r.run);
-  EXPECT_GT(s.m.chunks.size(), 50U);
+  EXPECT_GT(s.m.chunks.size(), 15U);
   std::set<std::uint32_t> held_chunks;  // the chunks holding repeated keys' rows
   EXPECT_EQ(s.by_line.size(), e.plain.by_line.size());  // every accepted row, none merged
   EXPECT_EQ(report_number(r.report, "rows", "merged"), 0);
@@ -444,7 +444,7 @@ TEST(sandbox_duplicates, allow_keeps_a_keys_rows_in_one_chunk_applied_in_order) 
     }
   }
   EXPECT_EQ(differing, 0U);
-  EXPECT_GT(held_chunks.size(), 5U);  // the keys' rows were spread over several chunks
+  EXPECT_GT(held_chunks.size(), 2U);  // the keys' rows were spread over several chunks
 }
 
 }  // namespace
