@@ -250,6 +250,12 @@ run_result run_policy(const std::string& policy, const std::vector<std::string>&
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // the typed defects are rejected locally
   out.report = read_text(out.run / "report.json");
   out.leads = read_leads(db);
+  // The run's pre-flight rejects the same rows as the plain split (besides duplicate rejects).
+  std::set<std::uint64_t> typed;
+  for (const auto& [line, reason] : read_rejects(out.run / "rejects.csv")) {
+    if (reason != engine::DUPLICATE_KEY_REJECT_REASON) typed.insert(line);
+  }
+  EXPECT_EQ(typed, e.typed_lines);
   // (c) of the loop: nothing pre-flight accepted fails there (for any reason, so certainly not
   // for one pre-flight checks).
   EXPECT_EQ(report_number(out.report, "rows", "failed"), 0) << out.report;
@@ -316,6 +322,12 @@ TEST(sandbox_duplicates, merge_gives_one_lead_per_key_equal_to_the_merged_rows) 
     }
   }
   EXPECT_EQ(differing, 0U);
+  // The merged row stands at its key's first line, every other accepted row at its own.
+  std::set<std::uint64_t> want_lines;
+  for (const auto& [key, lines] : e.groups) want_lines.insert(lines.front());
+  std::set<std::uint64_t> chunk_lines;
+  for (const auto& [line, fields] : read_split(r.run).by_line) chunk_lines.insert(line);
+  EXPECT_EQ(chunk_lines, want_lines);
   // (d) the account: every repeat merged, the typed defects rejected locally.
   const auto merged = static_cast<std::int64_t>(e.truth.size());
   EXPECT_EQ(report_number(r.report, "rows", "merged"), merged);
