@@ -436,6 +436,33 @@ TEST(duplicates_split, batched_observe_and_the_repeated_only_table_agree_with_ob
   }
 }
 
+// Tables of 2 MiB and more live in their own (huge-page) mapping: reserve, growth from one
+// mapping to a larger one, and repeated_only() answer as for a small table.
+TEST(duplicates_split, a_mapped_table_answers_like_a_small_one) {
+  const auto mix = [](std::uint64_t x) {  // splitmix64: well-spread 64-bit hashes
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+  };
+  duplicate_key_table t;
+  t.reserve(300'000);
+  const std::size_t reserved = t.bytes_used();
+  EXPECT_GE(reserved, std::size_t{2} << 20);
+  constexpr std::uint64_t N = 600'000;  // past the reservation: grows into a new mapping
+  for (std::uint64_t i = 0; i < N; ++i) EXPECT_FALSE(t.observe(mix(i))) << i;
+  for (std::uint64_t i = 0; i < N; i += 7) EXPECT_TRUE(t.observe(mix(i))) << i;
+  EXPECT_GT(t.bytes_used(), reserved);
+  EXPECT_EQ(t.distinct_keys(), N);
+  EXPECT_EQ(t.repeated_keys(), (N + 6) / 7);
+  const duplicate_key_table small = t.repeated_only();
+  for (std::uint64_t i = 0; i < N; ++i) {
+    ASSERT_EQ(t.is_repeated(mix(i)), i % 7 == 0) << i;
+    ASSERT_EQ(small.is_repeated(mix(i)), i % 7 == 0) << i;
+  }
+  EXPECT_FALSE(t.is_repeated(mix(N + 1)));
+}
+
 TEST(duplicates_split, manifest_without_duplicates_reads_as_before) {
   temp_dir dir;
   manifest m;
