@@ -8,28 +8,17 @@
 #include <cstdlib>
 
 #include "mkbulk/engine/lead_schema_json.h"
+#include "cli_run.h"
 #include "split_test_support.h"
 
 namespace mkbulk::engine {
 namespace {
 
-struct run_result {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
+using run_result = testing::cli_result;
 
-run_result run(const testing::temp_dir& dir, const std::string& args) {
-  const auto out = dir.path() / "stdout.txt";
-  const auto err = dir.path() / "stderr.txt";
-  const std::string cmd = "cd '" + dir.path().string() + "' && '" MKBULK_CLI "' " + args +
-                          " > '" + out.string() + "' 2> '" + err.string() + "'";
-  const int status = std::system(cmd.c_str());
-  run_result r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = testing::read_file(out);
-  r.err = testing::read_file(err);
-  return r;
+run_result run(const testing::temp_dir& dir, const std::string& args,
+               const std::string& stdin_file = "") {
+  return testing::run_cli(dir, args, stdin_file);
 }
 
 const std::string INPUT =
