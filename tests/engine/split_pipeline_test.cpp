@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <set>
 
 #include "mkbulk/engine/scan_dispatch.h"
 #include "split_test_support.h"
@@ -345,15 +346,21 @@ TEST(split_pipeline, a_new_run_replaces_the_previous_runs_chunks) {
   o.max_bytes = 300;
   auto first = testing::run_on_file(dir.path() / "in.csv", dir.path() / "out", o);
   ASSERT_GT(first.chunk_texts.size(), 5u);
+  // A killed run's .part file goes too; files the engine does not name are the user's: kept.
+  const auto chunks = dir.path() / "out/chunks";
+  for (const char* name : {"000042.tsv.part", "000043.ssv", "notes.txt", "12345.csv",
+                           "0000011.csv", "00000a.csv", "000001.csv.bak"}) {
+    testing::write_file(chunks / name, "x");
+  }
   o.max_bytes = DEFAULT_MAX_CHUNK_BYTES;
   auto second = testing::run_on_file(dir.path() / "in.csv", dir.path() / "out", o);
   ASSERT_EQ(second.chunk_texts.size(), 1u);
-  std::size_t files = 0;
-  for (const auto& e : std::filesystem::directory_iterator(dir.path() / "out/chunks")) {
-    (void)e;
-    ++files;
+  std::set<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(chunks)) {
+    names.insert(e.path().filename().string());
   }
-  EXPECT_EQ(files, 1u);
+  EXPECT_EQ(names, (std::set<std::string>{"000001.csv", "notes.txt", "12345.csv", "0000011.csv",
+                                          "00000a.csv", "000001.csv.bak"}));
 }
 
 TEST(split_pipeline, too_many_rejects_stops_the_run) {
