@@ -34,6 +34,9 @@ inline std::size_t count16(std::uint32_t x) noexcept {
   return static_cast<std::size_t>((x + (x >> 8)) & 0x1Fu);
 }
 
+// Or'ed into a mask before std::countr_zero where a zero mask's answer does not matter.
+constexpr std::uint64_t TOP_BIT = std::uint64_t{1} << 63;
+
 // Bits set in a 64-bit mask (SWAR, as count16).
 inline std::size_t count64(std::uint64_t x) noexcept {
   x = x - ((x >> 1) & 0x5555555555555555u);
@@ -163,8 +166,9 @@ bool split_run::mask_spans(std::size_t rs, std::size_t end, bool typed_only) {
   };
   if (typed_only) {
     // The positions of the record's delimiters, up to the last typed column's, written 8 per
-    // block whatever the block holds (simdjson's flatten_bits: no branch per bit; the writes
-    // past a block's count land in slack that the next block overwrites or nobody reads).
+    // block (16 when it holds more than 8) whatever the block holds (simdjson's flatten_bits:
+    // no branch per bit; the writes past a block's count land in slack that the next block
+    // overwrites or nobody reads).
     const std::size_t stop = checker_->typed_end();
     if (typed_delims_.size() < n_fields_ + 64) typed_delims_.resize(n_fields_ + 64);
     std::size_t* const at = typed_delims_.data();
@@ -174,11 +178,18 @@ bool split_run::mask_spans(std::size_t rs, std::size_t end, bool typed_only) {
       const std::size_t count = count64(bits);
       std::size_t* w = at + k;
       for (unsigned i = 0; i < 8; ++i) {
-        w[i] = base + static_cast<std::size_t>(std::countr_zero(bits));
+        // The top bit or'ed in changes no nonzero mask's lowest bit and makes the operand
+        // never zero, so the count is one tzcnt with no zero test (an empty mask's slot gets
+        // base + 63, in the slack).
+        w[i] = base + static_cast<std::size_t>(std::countr_zero(bits | TOP_BIT));
         bits &= bits - 1;
       }
-      if (count > 8) {
-        for (unsigned i = 8; bits != 0; ++i) {
+      if (count > 8) {  // the next 8 alike, then one at a time
+        for (unsigned i = 8; i < 16; ++i) {
+          w[i] = base + static_cast<std::size_t>(std::countr_zero(bits | TOP_BIT));
+          bits &= bits - 1;
+        }
+        for (unsigned i = 16; bits != 0; ++i) {
           w[i] = base + static_cast<std::size_t>(std::countr_zero(bits));
           bits &= bits - 1;
         }
