@@ -12,12 +12,7 @@
 namespace mkbulk::engine {
 namespace {
 
-using run_result = testing::cli_result;
-
-run_result run(const testing::temp_dir& dir, const std::string& args,
-               const std::string& stdin_file = "") {
-  return testing::run_cli(dir, args, stdin_file);
-}
+using testing::run;
 
 const std::string GOOD = "Email Address,First Name\na@x.com,Ann\nb@x.com,\"Bo, B\"\n";
 const std::string ONE_BAD = "Email Address,First Name\na@x.com,Ann\n,NoMail\nc@x.com,Cy\n";

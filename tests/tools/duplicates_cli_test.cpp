@@ -17,12 +17,7 @@
 namespace mkbulk::engine {
 namespace {
 
-using run_result = testing::cli_result;
-
-run_result run(const testing::temp_dir& dir, const std::string& args,
-               const std::string& stdin_file = "") {
-  return testing::run_cli(dir, args, stdin_file);
-}
+using testing::run;
 
 // ann three times (case and spaces differ), bob twice, cy once.
 const std::string INPUT =

@@ -14,12 +14,7 @@
 namespace mkbulk::engine {
 namespace {
 
-using run_result = testing::cli_result;
-
-run_result run(const testing::temp_dir& dir, const std::string& args,
-               const std::string& stdin_file = "") {
-  return testing::run_cli(dir, args, stdin_file);
-}
+using testing::run;
 
 const std::string INPUT =
     "Email Address,Num Employees,Unsubscribed,Date of Birth\n"
