@@ -286,13 +286,7 @@ split_run::step split_run::reject_value(std::size_t rs, std::size_t end) {
     rejects_.add(line_, win_.base() + rs, to_string(issue.problem), issue.message, raw,
                  raw.size());
   }
-  if (opt_.max_rejects && c.rows_rejected > *opt_.max_rejects) {
-    fail(split_status::too_many_rejects,
-         "more than " + std::to_string(*opt_.max_rejects) + " rows rejected (--max-rejects); " +
-             "stopped at line " + std::to_string(line_) + ". See the rejects report for why");
-    return step::stop;
-  }
-  return step::ok;
+  return after_reject();
 }
 
 }  // namespace mkbulk::engine::detail

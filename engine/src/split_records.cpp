@@ -73,6 +73,11 @@ split_run::step split_run::reject_raw(std::uint64_t offset, std::string_view raw
   ++c.rows_rejected;
   ++c.reject_counts[static_cast<std::size_t>(why)];
   if (have_rejects_) rejects_.add(line_, offset, why, message, raw, total);
+  return after_reject();
+}
+
+split_run::step split_run::after_reject() {
+  const split_counts& c = result_.result.counts;
   if (opt_.max_rejects && c.rows_rejected > *opt_.max_rejects) {
     fail(split_status::too_many_rejects,
          "more than " + std::to_string(*opt_.max_rejects) + " rows rejected (--max-rejects); " +

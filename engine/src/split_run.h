@@ -69,6 +69,8 @@ class split_run {
   step reject(std::size_t rs, std::size_t end, reject_reason why, const std::string& message);
   step reject_raw(std::uint64_t offset, std::string_view raw, std::uint64_t total,
                   reject_reason why, const std::string& message);
+  // After a row was counted as rejected: stops the run past --max-rejects.
+  step after_reject();
   bool check_bytes(std::size_t rs, std::size_t end, std::string& message, reject_reason& why);
   // split_preflight.cpp
   void setup_preflight();

@@ -16,6 +16,7 @@
 #include "export_generator.h"
 #include "mkbulk/engine/duplicate_keys.h"
 #include "mkbulk/engine/record_reader.h"
+#include "split_test_support.h"
 
 namespace mkbulk::gen {
 namespace {
@@ -213,12 +214,7 @@ TEST(generator_duplicates, options_are_checked) {
   EXPECT_THROW(o.validate(), std::invalid_argument);
 }
 
-std::string read_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using engine::testing::read_file;
 
 TEST(generator_duplicates, the_program_writes_the_same_export_and_truth) {
   const auto dir = std::filesystem::temp_directory_path() /

@@ -22,6 +22,7 @@
 #include "export_generator.h"
 #include "lead_tables.h"
 #include "mkbulk/engine/record_reader.h"
+#include "split_test_support.h"
 
 namespace mkbulk::gen {
 namespace {
@@ -428,12 +429,7 @@ TEST(generator_options_check, invalid_options_throw) {
 
 // ---- The program ----------------------------------------------------------------------------
 
-std::string read_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using engine::testing::read_file;
 
 TEST(mkbulk_gen_program, writes_what_the_library_generates_and_its_truth) {
   const auto dir =
