@@ -128,7 +128,11 @@ class chunk_writer {
   std::vector<std::size_t> free_;
   std::deque<message> queue_;
   std::mutex mutex_;
-  std::condition_variable cv_;
+  // Each side is woken only when it sleeps (a wake-up is a system call, an IPI on a VM).
+  std::condition_variable writer_cv_;  // the writer waits for messages
+  std::condition_variable parser_cv_;  // the parsing thread waits for a free segment
+  bool writer_waiting_ = false;
+  bool parser_waiting_ = false;
   std::thread thread_;
   std::atomic<bool> failed_{false};
   // Writer-thread state.
