@@ -128,7 +128,8 @@ class chunk_writer {
   std::vector<std::size_t> free_;
   std::deque<message> queue_;
   std::mutex mutex_;
-  // Each side is woken only when it sleeps (a wake-up is a system call, an IPI on a VM).
+  // Each side is woken only when it sleeps (a wake-up is a system call, an IPI on a VM), the
+  // writer only for a batch of segments.
   std::condition_variable writer_cv_;  // the writer waits for messages
   std::condition_variable parser_cv_;  // the parsing thread waits for a free segment
   bool writer_waiting_ = false;

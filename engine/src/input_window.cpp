@@ -1,7 +1,8 @@
-// read(2)-based input window; see input_window.h.
+// read(2)-based input window with an optional read-ahead thread; see input_window.h.
 #include "input_window.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,12 +11,31 @@
 #include <cstring>
 
 namespace mkbulk::engine::detail {
+namespace {
+// Room in front of each block for the window's unfinished tail.
+constexpr std::size_t HEAD_ROOM = std::size_t{64} << 10;
+constexpr std::size_t SLOTS_READ_AHEAD = 4;  // one parsed, up to three read ahead
+constexpr std::size_t SLOTS_INLINE = 2;      // the window's and the next
+constexpr int POLL_MS = 100;                 // a pipe's reader looks for a stop this often
+}  // namespace
 
 input_window::~input_window() {
+  stop_reader();
   if (close_fd_ && fd_ >= 0) ::close(fd_);
 }
 
-bool input_window::open(const std::string& path, std::size_t capacity) {
+void input_window::stop_reader() noexcept {
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  reader_cv_.notify_one();
+  thread_.join();
+}
+
+bool input_window::open(const std::string& path, std::size_t capacity, std::size_t block,
+                        bool read_ahead) {
   path_ = path;
   if (path == "-") {
     fd_ = STDIN_FILENO;
@@ -29,6 +49,7 @@ bool input_window::open(const std::string& path, std::size_t capacity) {
   }
   struct stat st {};
   if (::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode)) {
+    regular_ = true;
     file_size_ = static_cast<std::uint64_t>(st.st_size);
     ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
   } else if (S_ISDIR(st.st_mode)) {
@@ -36,38 +57,161 @@ bool input_window::open(const std::string& path, std::size_t capacity) {
     return false;
   }
   cap_ = capacity;
-  // Not value-initialised: pages are only touched as data arrives, so RSS follows use.
-  buf_.reset(new std::uint8_t[cap_ + WINDOW_PADDING]);
-  std::memset(buf_.get(), 0, WINDOW_PADDING);
+  block_ = std::min(block, capacity);
+  slots_.resize(read_ahead ? SLOTS_READ_AHEAD : SLOTS_INLINE);
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    // Not value-initialised: pages are only touched as data arrives, so RSS follows use.
+    slots_[i].buf.reset(new std::uint8_t[HEAD_ROOM + block_ + WINDOW_PADDING]);
+    free_.push_back(slots_.size() - 1 - i);
+  }
+  if (read_ahead) thread_ = std::thread([this] { run_reader(); });
   return true;
 }
 
-bool input_window::read_some(std::size_t max) {
-  const std::size_t n = std::min(max, cap_ - len_);
-  if (n == 0 || eof_) return true;
+void input_window::fill(slot& s, bool in_reader) {
+  s.len = s.used = 0;
+  s.last = s.failed = false;
+  std::uint8_t* dst = s.buf.get() + HEAD_ROOM;
   for (;;) {
-    const ssize_t r = ::read(fd_, buf_.get() + len_, n);
+    if (!regular_ && in_reader) {
+      // A pipe may stay silent for ever: wait in poll(2) so that a stop is noticed.
+      pollfd p{fd_, POLLIN, 0};
+      const int n = ::poll(&p, 1, POLL_MS);
+      if (n == 0 || (n < 0 && errno == EINTR)) {
+        std::lock_guard lock(mutex_);
+        if (stop_) break;
+        continue;
+      }
+    }
+    const ssize_t r = ::read(fd_, dst, block_);
     if (r < 0) {
       if (errno == EINTR) continue;
-      error_ = "cannot read " + (path_ == "-" ? std::string("standard input") : path_) + ": " +
-               std::strerror(errno);
-      return false;
+      reader_error_ = "cannot read " +
+                      (path_ == "-" ? std::string("standard input") : path_) + ": " +
+                      std::strerror(errno);
+      s.failed = true;
+      break;
     }
-    if (r == 0) eof_ = true;
-    len_ += static_cast<std::size_t>(r);
+    if (r == 0) s.last = true;
+    s.len = static_cast<std::size_t>(r);
     break;
   }
-  std::memset(buf_.get() + len_, 0, WINDOW_PADDING);
+  std::memset(dst + s.len, 0, WINDOW_PADDING);
+}
+
+void input_window::run_reader() {
+  for (;;) {
+    std::size_t s = NONE;
+    {
+      std::unique_lock lock(mutex_);
+      while (free_.empty() && !stop_) {
+        reader_waiting_ = true;
+        reader_cv_.wait(lock);
+        reader_waiting_ = false;
+      }
+      if (stop_) return;
+      s = free_.back();
+      free_.pop_back();
+    }
+    fill(slots_[s], true);
+    const bool done = slots_[s].last || slots_[s].failed;
+    bool wake = false;
+    {
+      std::lock_guard lock(mutex_);
+      if (stop_) return;
+      ready_.push_back(s);
+      wake = consumer_waiting_;
+    }
+    if (wake) consumer_cv_.notify_one();
+    if (done) return;
+  }
+}
+
+bool input_window::next_slot(std::size_t& index) {
+  if (!thread_.joinable()) {
+    index = free_.back();  // the window holds at most one slot here: another is free
+    free_.pop_back();
+    fill(slots_[index], false);
+  } else {
+    std::unique_lock lock(mutex_);
+    while (ready_.empty()) {
+      if (reader_waiting_) reader_cv_.notify_one();
+      consumer_waiting_ = true;
+      consumer_cv_.wait(lock);
+      consumer_waiting_ = false;
+    }
+    index = ready_.front();
+    ready_.pop_front();
+  }
+  if (slots_[index].failed) {
+    error_ = reader_error_;
+    release(index);
+    return false;
+  }
+  return true;
+}
+
+void input_window::release(std::size_t index) {
+  if (!thread_.joinable()) {
+    free_.push_back(index);
+    return;
+  }
+  bool wake = false;
+  {
+    std::lock_guard lock(mutex_);
+    free_.push_back(index);
+    wake = reader_waiting_ && free_.size() >= 2;  // a wake-up for two blocks, not one
+  }
+  if (wake) reader_cv_.notify_one();
+}
+
+bool input_window::read_some() {
+  if (eof_) return true;
+  std::size_t s = pending_;
+  if (s == NONE && !next_slot(s)) return false;
+  slot& sl = slots_[s];
+  std::uint8_t* block = sl.buf.get() + HEAD_ROOM;
+  const std::size_t avail = sl.len - sl.used;
+  if (len_ <= HEAD_ROOM + sl.used) {
+    // The usual case: the tail goes into the head room, right before the new bytes.
+    std::uint8_t* dst = block + sl.used - len_;
+    if (len_ != 0) std::memcpy(dst, data_, len_);
+    data_ = dst;
+    len_ += avail;
+    if (cur_ != NONE) release(cur_);
+    cur_ = s;
+    pending_ = NONE;
+    eof_ = sl.last;
+    return true;
+  }
+  // A long record: the window lives in the large buffer, filled from the slots.
+  if (!big_) big_.reset(new std::uint8_t[cap_ + WINDOW_PADDING]);
+  if (data_ != big_.get()) std::memmove(big_.get(), data_, len_);
+  data_ = big_.get();
+  if (cur_ != NONE) {
+    release(cur_);
+    cur_ = NONE;
+  }
+  const std::size_t k = std::min(avail, cap_ - std::min(cap_, len_));
+  std::memcpy(big_.get() + len_, block + sl.used, k);
+  len_ += k;
+  sl.used += k;
+  std::memset(big_.get() + len_, 0, WINDOW_PADDING);
+  if (sl.used == sl.len) {
+    eof_ = sl.last;
+    pending_ = NONE;
+    release(s);
+  } else {
+    pending_ = s;
+  }
   return true;
 }
 
 void input_window::compact(std::size_t from) noexcept {
   from = std::min(from, len_);
-  if (from == 0) return;
-  std::memmove(buf_.get(), buf_.get() + from, len_ - from);
+  data_ += from;
   len_ -= from;
   base_ += from;
-  std::memset(buf_.get() + len_, 0, WINDOW_PADDING);
 }
 
 }  // namespace mkbulk::engine::detail

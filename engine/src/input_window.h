@@ -1,13 +1,23 @@
-// The input side of the pipeline: a file or stdin read with read(2) into one buffer that holds
-// the record in progress plus one read block (no mmap, so pipes work; memory is bounded by
-// the largest record the engine buffers, not by the input). 64 zero bytes always follow the
-// data so that a scan kernel may read whole blocks past its end.
+// The input side of the pipeline: a file or stdin read with read(2) (no mmap, so pipes work),
+// one block at a time, by a read-ahead thread when the run has two threads, so that the
+// parsing thread never waits in read(2). The window is the record in progress plus one block:
+// each block is read into its own buffer behind some head room, and the unfinished tail of the
+// window is copied into that head room (a few hundred bytes, not the block). A tail longer than
+// the head room (a record over 64 KiB) moves to one large buffer, allocated on first need, that
+// holds up to the capacity. Memory is bounded by the blocks in flight plus the largest record
+// the engine buffers, not by the input. 64 zero bytes always follow the data so that a scan
+// kernel may read whole blocks past its end.
 #pragma once
 
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace mkbulk::engine::detail {
 
@@ -20,14 +30,17 @@ class input_window {
   input_window& operator=(const input_window&) = delete;
   ~input_window();
 
-  // Opens path ("-" for stdin) with room for capacity bytes. False with error() on failure.
-  [[nodiscard]] bool open(const std::string& path, std::size_t capacity);
-  // Reads up to max more bytes (fewer at the end of a pipe or the input). False on error.
-  [[nodiscard]] bool read_some(std::size_t max);
+  // Opens path ("-" for stdin) with room for capacity bytes, read block bytes at a time (one
+  // read(2) per block: fewer at the end of a pipe), ahead by a thread when read_ahead. False
+  // with error() on failure.
+  [[nodiscard]] bool open(const std::string& path, std::size_t capacity, std::size_t block,
+                          bool read_ahead);
+  // Appends the next block (or as much of it as the capacity takes). False on a read error.
+  [[nodiscard]] bool read_some();
   // Drops the bytes before from: they move out of the window, which now starts at from.
   void compact(std::size_t from) noexcept;
 
-  [[nodiscard]] const std::uint8_t* data() const noexcept { return buf_.get(); }
+  [[nodiscard]] const std::uint8_t* data() const noexcept { return data_; }
   [[nodiscard]] std::size_t size() const noexcept { return len_; }
   [[nodiscard]] std::size_t capacity() const noexcept { return cap_; }
   [[nodiscard]] std::uint64_t base() const noexcept { return base_; }  // offset of data()[0]
@@ -37,16 +50,51 @@ class input_window {
   [[nodiscard]] const std::string& error() const noexcept { return error_; }
 
  private:
+  static constexpr std::size_t NONE = ~std::size_t{0};
+  struct slot {
+    std::unique_ptr<std::uint8_t[]> buf;  // head room, block, padding
+    std::size_t len = 0;                  // bytes read into the block
+    std::size_t used = 0;                 // of them, moved into the large buffer
+    bool last = false;                    // the input ended after these bytes
+    bool failed = false;                  // read(2) failed: reader_error_ says why
+  };
+
+  void fill(slot& s, bool in_reader);  // one read(2) into s (in_reader: polls a pipe)
+  [[nodiscard]] bool next_slot(std::size_t& index);  // the next filled slot, in input order
+  void release(std::size_t index);                   // back to the reader
+  void run_reader();
+  void stop_reader() noexcept;
+
   int fd_ = -1;
   bool close_fd_ = false;
-  std::unique_ptr<std::uint8_t[]> buf_;
+  bool regular_ = false;  // a regular file (a pipe is polled, so that a stop is seen)
   std::size_t cap_ = 0;
-  std::size_t len_ = 0;
-  std::uint64_t base_ = 0;
+  std::size_t block_ = 0;
   std::uint64_t file_size_ = 0;
-  bool eof_ = false;
   std::string path_;
   std::string error_;
+
+  // The window (parsing thread).
+  const std::uint8_t* data_ = nullptr;
+  std::size_t len_ = 0;
+  std::uint64_t base_ = 0;
+  bool eof_ = false;
+  std::size_t cur_ = NONE;      // the slot that holds the window's data (NONE: big_ or none)
+  std::size_t pending_ = NONE;  // a slot partly moved into big_
+  std::unique_ptr<std::uint8_t[]> big_;
+
+  // The slots and the read-ahead thread.
+  std::vector<slot> slots_;
+  std::vector<std::size_t> free_;
+  std::deque<std::size_t> ready_;
+  std::mutex mutex_;
+  std::condition_variable reader_cv_;    // the reader waits for a free slot
+  std::condition_variable consumer_cv_;  // the parsing thread waits for a filled one
+  bool reader_waiting_ = false;
+  bool consumer_waiting_ = false;
+  bool stop_ = false;
+  std::string reader_error_;
+  std::thread thread_;
 };
 
 }  // namespace mkbulk::engine::detail

@@ -59,7 +59,7 @@ bool split_run::main_loop() {
     clean_until_ = dirty_until_ = 0;
     rs = 0;
     if (win_.size() < win_.capacity()) {
-      if (!win_.read_some(block_)) return fail(split_status::io_error, win_.error());
+      if (!win_.read_some()) return fail(split_status::io_error, win_.error());
       report_progress(false);
       continue;
     }

@@ -97,6 +97,7 @@ class split_run {
 
   scan_kernel_fn kernel_ = nullptr;
   std::size_t block_ = DEFAULT_BLOCK_BYTES;
+  unsigned threads_ = 1;  // 2 or more: a read-ahead thread and a writer thread
   std::size_t limit_ = 0;  // the largest record kept in the window (bigger: skipped)
   input_window win_;
   std::uint8_t delim_ = ',';

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <string_view>
 #include <system_error>
+#include <thread>
 
 #include "mkbulk/engine/scan_dispatch.h"
 #include "preflight_checker.h"
@@ -73,6 +74,7 @@ bool split_run::check_options() {
                                                "this CPU runs: " + names);
   }
   if (opt_.block_bytes != 0) block_ = std::max<std::size_t>(opt_.block_bytes, 64);
+  threads_ = opt_.threads != 0 ? opt_.threads : std::thread::hardware_concurrency();
   limit_ = static_cast<std::size_t>(
       std::clamp<std::uint64_t>(opt_.max_bytes, MIN_LIMIT, MAX_LIMIT));
   out_delim_ = delimiter_of_format(opt_.out_format);
@@ -80,11 +82,11 @@ bool split_run::check_options() {
 }
 
 bool split_run::read_header(bool keep_going) {
-  if (!win_.open(opt_.input_path, limit_ + block_)) {
+  if (!win_.open(opt_.input_path, limit_ + block_, block_, threads_ >= 2)) {
     return fail(split_status::io_error, win_.error());
   }
   while (!win_.eof() && win_.size() < SNIFF_BYTES) {
-    if (!win_.read_some(std::max(block_, SNIFF_BYTES))) return fail(split_status::io_error, win_.error());
+    if (!win_.read_some()) return fail(split_status::io_error, win_.error());
   }
   const std::uint8_t* d = win_.data();
   std::size_t start = 0;
@@ -107,7 +109,7 @@ bool split_run::read_header(bool keep_going) {
                   "the header line is longer than " + std::to_string(limit_) +
                       " bytes; is this a delimited text file?");
     }
-    if (!win_.read_some(block_)) return fail(split_status::io_error, win_.error());
+    if (!win_.read_some()) return fail(split_status::io_error, win_.error());
   }
   if (rec_.defect) {
     return fail(split_status::bad_header,
@@ -174,8 +176,7 @@ bool split_run::prepare_output() {
   w.extension = opt_.out_format;
   w.header = plan_.header_line + "\n";
   w.max_bytes = opt_.max_bytes;
-  const unsigned threads = opt_.threads != 0 ? opt_.threads : std::thread::hardware_concurrency();
-  w.threaded = threads >= 2;
+  w.threaded = threads_ >= 2;
   w.fsync_chunks = opt_.fsync_chunks;
   w.sink = sink_;
   writer_ = std::make_unique<chunk_writer>(std::move(w));

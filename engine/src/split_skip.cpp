@@ -84,7 +84,7 @@ split_run::step split_run::skip_record(std::size_t rs, std::size_t& resume) {
     clean_until_ = dirty_until_ = 0;
     p = 0;
     window_moved_ = true;
-    if (!win_.read_some(block_)) {
+    if (!win_.read_some()) {
       fail(split_status::io_error, win_.error());
       return step::stop;
     }
