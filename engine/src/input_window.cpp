@@ -70,7 +70,7 @@ bool input_window::open(const std::string& path, std::size_t capacity, std::size
 
 void input_window::fill(slot& s, bool in_reader) {
   s.len = s.used = 0;
-  s.last = s.failed = false;
+  s.last = s.failed = s.indexed = false;
   std::uint8_t* dst = s.buf.get() + HEAD_ROOM;
   for (;;) {
     if (!regular_ && in_reader) {
@@ -99,9 +99,17 @@ void input_window::fill(slot& s, bool in_reader) {
   std::memset(dst + s.len, 0, WINDOW_PADDING);
 }
 
+void input_window::set_indexer(std::uint8_t delimiter, scan_kernel_fn kernel) {
+  std::lock_guard lock(mutex_);
+  index_delimiter_ = delimiter;
+  index_kernel_ = kernel;
+}
+
 void input_window::run_reader() {
   for (;;) {
     std::size_t s = NONE;
+    scan_kernel_fn kernel = nullptr;
+    std::uint8_t delimiter = 0;
     {
       std::unique_lock lock(mutex_);
       while (free_.empty() && !stop_) {
@@ -112,8 +120,13 @@ void input_window::run_reader() {
       if (stop_) return;
       s = free_.back();
       free_.pop_back();
+      kernel = index_kernel_;
+      delimiter = index_delimiter_;
     }
     fill(slots_[s], true);
+    slot& sl = slots_[s];
+    sl.indexed = kernel != nullptr && !sl.failed;
+    if (sl.indexed) sl.index.build(sl.buf.get() + HEAD_ROOM, sl.len, delimiter, kernel);
     const bool done = slots_[s].last || slots_[s].failed;
     bool wake = false;
     {
@@ -176,6 +189,8 @@ bool input_window::read_some() {
     // The usual case: the tail goes into the head room, right before the new bytes.
     std::uint8_t* dst = block + sl.used - len_;
     if (len_ != 0) std::memcpy(dst, data_, len_);
+    index_ = sl.indexed && sl.used == 0 ? &sl.index : nullptr;
+    shift_ = -static_cast<std::ptrdiff_t>(len_);
     data_ = dst;
     len_ += avail;
     if (cur_ != NONE) release(cur_);
@@ -186,6 +201,7 @@ bool input_window::read_some() {
   }
   // A long record: the window lives in the large buffer, filled from the slots.
   if (!big_) big_.reset(new std::uint8_t[cap_ + WINDOW_PADDING]);
+  index_ = nullptr;
   if (data_ != big_.get()) std::memmove(big_.get(), data_, len_);
   data_ = big_.get();
   if (cur_ != NONE) {
@@ -212,6 +228,7 @@ void input_window::compact(std::size_t from) noexcept {
   data_ += from;
   len_ -= from;
   base_ += from;
+  shift_ += static_cast<std::ptrdiff_t>(from);
 }
 
 }  // namespace mkbulk::engine::detail

@@ -19,6 +19,8 @@
 #include <thread>
 #include <vector>
 
+#include "block_index.h"
+
 namespace mkbulk::engine::detail {
 
 inline constexpr std::size_t WINDOW_PADDING = 128;
@@ -39,6 +41,15 @@ class input_window {
   [[nodiscard]] bool read_some();
   // Drops the bytes before from: they move out of the window, which now starts at from.
   void compact(std::size_t from) noexcept;
+  // From now on the read-ahead thread indexes each block it reads (block_index.h); blocks
+  // read before are not. Without a read-ahead thread, nothing is indexed.
+  void set_indexer(std::uint8_t delimiter, scan_kernel_fn kernel);
+  // The index of the block that the window's newest bytes come from (null: none); window
+  // position x is block position x + shift.
+  [[nodiscard]] const block_index* index(std::ptrdiff_t& shift) const noexcept {
+    shift = shift_;
+    return index_;
+  }
 
   [[nodiscard]] const std::uint8_t* data() const noexcept { return data_; }
   [[nodiscard]] std::size_t size() const noexcept { return len_; }
@@ -57,6 +68,8 @@ class input_window {
     std::size_t used = 0;                 // of them, moved into the large buffer
     bool last = false;                    // the input ended after these bytes
     bool failed = false;                  // read(2) failed: reader_error_ says why
+    bool indexed = false;                 // index describes the block
+    block_index index;
   };
 
   void fill(slot& s, bool in_reader);  // one read(2) into s (in_reader: polls a pipe)
@@ -82,6 +95,8 @@ class input_window {
   std::size_t cur_ = NONE;      // the slot that holds the window's data (NONE: big_ or none)
   std::size_t pending_ = NONE;  // a slot partly moved into big_
   std::unique_ptr<std::uint8_t[]> big_;
+  const block_index* index_ = nullptr;
+  std::ptrdiff_t shift_ = 0;
 
   // The slots and the read-ahead thread.
   std::vector<slot> slots_;
@@ -93,6 +108,8 @@ class input_window {
   bool reader_waiting_ = false;
   bool consumer_waiting_ = false;
   bool stop_ = false;
+  scan_kernel_fn index_kernel_ = nullptr;  // set_indexer's, for the reader
+  std::uint8_t index_delimiter_ = 0;
   std::string reader_error_;
   std::thread thread_;
 };

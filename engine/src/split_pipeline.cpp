@@ -166,65 +166,18 @@ split_run::scan_result split_run::scan(std::size_t rs) {
 
 namespace {
 
-// Bit i set when byte i of the 64 at b is CR or LF. SSE2 is the x86-64 baseline: no flags.
-inline std::uint64_t line_end_mask(const std::uint8_t* b) noexcept {
-#if defined(__SSE2__)
-  const __m128i lf = _mm_set1_epi8('\n');
-  const __m128i cr = _mm_set1_epi8('\r');
-  std::uint64_t m = 0;
-  for (unsigned k = 0; k < 4; ++k) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 16 * k));
-    const __m128i e = _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr));
-    m |= std::uint64_t{static_cast<std::uint32_t>(_mm_movemask_epi8(e)) & 0xFFFFu} << (16 * k);
-  }
-  return m;
-#else
-  std::uint64_t m = 0;
-  for (unsigned k = 0; k < 64; ++k) {
-    if (b[k] == '\n' || b[k] == '\r') m |= std::uint64_t{1} << k;
-  }
-  return m;
-#endif
-}
-
-// The line-end masks of nb blocks at d, one pass per kernel call so that the record loop only
-// loads them. AVX2 through a function target attribute when the CPU has it (no global -march).
-void line_end_masks_sse2(const std::uint8_t* d, std::size_t nb, std::uint64_t* out) noexcept {
-  for (std::size_t b = 0; b < nb; ++b) out[b] = line_end_mask(d + 64 * b);
-}
-
-#if defined(__x86_64__)
-__attribute__((target("avx2"))) void line_end_masks_avx2(const std::uint8_t* d, std::size_t nb,
-                                                         std::uint64_t* out) noexcept {
-  const __m256i lf = _mm256_set1_epi8('\n');
-  const __m256i cr = _mm256_set1_epi8('\r');
-  for (std::size_t b = 0; b < nb; ++b) {
-    const __m256i v0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(d + 64 * b));
-    const __m256i v1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(d + 64 * b + 32));
-    const auto m0 = static_cast<std::uint32_t>(_mm256_movemask_epi8(
-        _mm256_or_si256(_mm256_cmpeq_epi8(v0, lf), _mm256_cmpeq_epi8(v0, cr))));
-    const auto m1 = static_cast<std::uint32_t>(_mm256_movemask_epi8(
-        _mm256_or_si256(_mm256_cmpeq_epi8(v1, lf), _mm256_cmpeq_epi8(v1, cr))));
-    out[b] = std::uint64_t{m0} | (std::uint64_t{m1} << 32);
-  }
-}
-#endif
-
-using line_end_masks_fn = void (*)(const std::uint8_t*, std::size_t, std::uint64_t*) noexcept;
-
-line_end_masks_fn pick_line_end_masks() noexcept {
-#if defined(__x86_64__)
-  if (__builtin_cpu_supports("avx2")) return line_end_masks_avx2;
-#endif
-  return line_end_masks_sse2;
-}
-
 // Without -mpopcnt (no global -march), std::popcount is a library call: SWAR instead.
 inline std::size_t count_bits(std::uint64_t x) noexcept {
   x = x - ((x >> 1) & 0x5555555555555555u);
   x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
   x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
   return static_cast<std::size_t>((x * 0x0101010101010101u) >> 56);
+}
+
+// All ones when x has an odd number of bits (a block with an odd number of quotes flips the
+// quote state).
+inline std::uint64_t odd_mask(std::uint64_t x) noexcept {
+  return std::uint64_t{0} - (count_bits(x) & 1);
 }
 
 inline std::size_t highest(std::size_t pos0, std::uint64_t bits) noexcept {
@@ -263,16 +216,51 @@ split_run::scan_result split_run::scan_fast(std::size_t rs) {
     }
     nd += count_bits(bits);
   };
-  static const line_end_masks_fn line_end_masks = pick_line_end_masks();
   nl_masks_.resize(WINDOW_BLOCKS);
-  for (std::size_t w = rs; w < len; w += WINDOW_BLOCKS * 64) {
-    const std::size_t nb = std::min(WINDOW_BLOCKS, (len - w + 63) / 64);
-    kernel_(d + w, nb, delim_, carry, masks_.data());
-    line_end_masks(d + w, nb, nl_masks_.data());
+  // The read-ahead thread's index of the window's newest block (block_index.h), if any: its
+  // blocks are expanded by our quote state instead of scanned. Where the index does not reach
+  // or is not aligned with us (the tail of the previous block; a restart), the kernel scans
+  // up to the next indexed block.
+  std::ptrdiff_t shift = 0;
+  const block_index* ix = win_.index(shift);
+  for (std::size_t w = rs; w < len;) {
+    std::size_t nb = 0;
+    std::size_t seg_end = len;  // the bytes of this pass: [w, seg_end)
+    const std::ptrdiff_t bp = static_cast<std::ptrdiff_t>(w) + shift;
+    const bool indexed = ix != nullptr && bp >= 0 && bp % 64 == 0 &&
+                         static_cast<std::size_t>(bp / 64) < ix->blocks();
+    if (indexed) {
+      const auto first = static_cast<std::size_t>(bp / 64);
+      nb = std::min(WINDOW_BLOCKS, ix->blocks() - first);
+      ix->expand(first, nb, carry, masks_.data(), nl_masks_.data());
+      seg_end = std::min(len, w + nb * 64);
+    } else {
+      if (ix != nullptr && bp < 0) {
+        seg_end = std::min(len, w + static_cast<std::size_t>(-bp));
+      } else if (ix != nullptr && static_cast<std::size_t>(bp / 64) < ix->blocks()) {
+        seg_end = std::min(len, w + (64 - static_cast<std::size_t>(bp % 64)));
+      }
+      nb = std::min(WINDOW_BLOCKS, (seg_end - w + 63) / 64);
+      seg_end = std::min(seg_end, w + nb * 64);
+      const std::uint64_t in = carry.in_quote;
+      kernel_(d + w, nb, delim_, carry, masks_.data());
+      line_end_masks(d + w, nb, nl_masks_.data());
+      if (seg_end < w + nb * 64 && seg_end < len) {
+        // The pass ends inside its last block: the quote state at seg_end, not the block's end.
+        std::uint64_t c = in;
+        for (std::size_t b = 0; b < nb; ++b) {
+          std::uint64_t q = masks_[b].quote;
+          if (b + 1 == nb) q &= (std::uint64_t{1} << (seg_end - w - 64 * b)) - 1;
+          c ^= odd_mask(q);
+        }
+        carry.in_quote = c;
+      }
+    }
     for (std::size_t b = 0; b < nb; ++b) {
       const std::size_t pos0 = w + b * 64;
-      const std::uint64_t valid =
-          (len - pos0 >= 64) ? ~std::uint64_t{0} : (std::uint64_t{1} << (len - pos0)) - 1;
+      const std::uint64_t valid = (seg_end - pos0 >= 64)
+                                      ? ~std::uint64_t{0}
+                                      : (std::uint64_t{1} << (seg_end - pos0)) - 1;
       const block_masks& m = masks_[b];
       const std::uint64_t nl = nl_masks_[b] & valid;
       const std::uint64_t s = m.structural & valid;
@@ -333,6 +321,7 @@ split_run::scan_result split_run::scan_fast(std::size_t rs) {
       if (sp != 0) last_special = highest(pos0, sp);
       if (inner != 0) last_inner = highest(pos0, inner);
     }
+    w = seg_end;
   }
   if (!win_.eof()) return {step::more, rs};
   if (rs >= len) return {step::finished, rs};

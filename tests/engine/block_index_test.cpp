@@ -1,0 +1,117 @@
+// block_index: expanding indexed blocks from any quote state gives exactly what each scan kernel
+// gives from that state; the checked spans tile the block between line ends and are clean
+// exactly when simdjson's validator and a NUL search say so.
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "../../engine/src/block_index.h"
+#include "mkbulk/engine/scan_dispatch.h"
+
+namespace {
+
+using namespace mkbulk::engine;
+using namespace mkbulk::engine::detail;
+
+// Delimited-looking bytes: quotes, delimiters, CR/LF, UTF-8, and now and then a bad byte.
+std::string messy(std::size_t n, unsigned seed, double bad_rate) {
+  std::mt19937 rng(seed);
+  const char* parts[] = {"\"", ",", ";", "\n", "\r\n", "\r", "abc", "\xc3\xa9", "\xe6\x97\xa5",
+                         "\"\"", "x y", "12.5"};
+  std::string s;
+  std::uniform_real_distribution<double> u(0, 1);
+  while (s.size() < n) {
+    if (u(rng) < bad_rate) {
+      s.push_back(rng() % 2 ? '\0' : static_cast<char>(0xC0 + rng() % 2));
+    } else {
+      s += parts[rng() % (sizeof parts / sizeof *parts)];
+    }
+  }
+  s.resize(n);
+  return s;
+}
+
+std::vector<std::uint8_t> padded(const std::string& s) {
+  std::vector<std::uint8_t> v(s.size() + 128, 0);
+  std::memcpy(v.data(), s.data(), s.size());
+  return v;
+}
+
+TEST(block_index, expand_matches_every_kernel_from_either_quote_state) {
+  for (const unsigned seed : {1u, 2u, 3u}) {
+    const std::string s = messy(300'000 + seed * 77, seed, 0.0);
+    const auto buf = padded(s);
+    for (const auto& k : supported_scan_kernels()) {
+      for (const std::uint8_t delim : {std::uint8_t{','}, std::uint8_t{';'}}) {
+        SCOPED_TRACE(std::string(k.name) + " delim " + static_cast<char>(delim));
+        block_index ix;
+        ix.build(buf.data(), s.size(), delim, k.fn);
+        const std::size_t nb = (s.size() + 63) / 64;
+        ASSERT_EQ(ix.blocks(), nb);
+        std::mt19937 rng(seed);
+        for (int trial = 0; trial < 200; ++trial) {
+          const std::size_t first = rng() % nb;
+          const std::size_t n = 1 + rng() % std::min<std::size_t>(nb - first, 2000);
+          scan_carry a{rng() % 2 ? ~std::uint64_t{0} : 0};
+          scan_carry b = a;
+          std::vector<block_masks> want(n);
+          std::vector<block_masks> got(n);
+          std::vector<std::uint64_t> want_nl(n);
+          std::vector<std::uint64_t> got_nl(n);
+          k.fn(buf.data() + 64 * first, n, delim, a, want.data());
+          line_end_masks(buf.data() + 64 * first, n, want_nl.data());
+          ix.expand(first, n, b, got.data(), got_nl.data());
+          ASSERT_EQ(a, b) << "carry after blocks " << first << "+" << n;
+          for (std::size_t i = 0; i < n; ++i) {
+            ASSERT_EQ(want[i], got[i]) << "block " << first + i;
+            ASSERT_EQ(want_nl[i], got_nl[i]) << "block " << first + i;
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(block_index, spans_tile_the_block_between_line_ends_and_say_whether_it_is_clean) {
+  for (const double bad : {0.0, 0.00002, 0.001}) {
+    const std::string s = messy(1'000'000, 9, bad);
+    const auto buf = padded(s);
+    block_index ix;
+    ix.build(buf.data(), s.size(), ',', supported_scan_kernels()[0].fn);
+    const std::size_t first_eol = s.find_first_of("\r\n");
+    const std::size_t last_eol = s.find_last_of("\r\n");
+    std::size_t at = first_eol;
+    std::size_t clean_spans = 0;
+    std::size_t dirty_spans = 0;
+    while (at < last_eol) {
+      const checked_span* sp = ix.span_of(at, at + 1);
+      ASSERT_NE(sp, nullptr) << "no span at " << at;
+      ASSERT_EQ(sp->begin, at);
+      ASSERT_GT(sp->end, sp->begin);
+      ASSERT_TRUE(s[sp->end] == '\n' || s[sp->end] == '\r') << "span ends at " << sp->end;
+      const std::string_view v(s.data() + sp->begin, sp->end - sp->begin);
+      const bool clean = v.find('\0') == std::string_view::npos &&
+                         simdjson::validate_utf8(v.data(), v.size());
+      ASSERT_EQ(sp->clean, clean) << "span " << sp->begin << ".." << sp->end;
+      (clean ? clean_spans : dirty_spans) += 1;
+      EXPECT_EQ(ix.span_of(sp->begin, sp->end), sp);
+      EXPECT_EQ(ix.span_of(sp->begin, sp->end + 1), nullptr);  // past the span: not covered
+      at = sp->end;
+    }
+    EXPECT_EQ(at, last_eol);
+    EXPECT_EQ(ix.span_of(0, first_eol), nullptr);  // before the first line end: not covered
+    if (bad == 0.0) {
+      EXPECT_EQ(dirty_spans, 0u);
+    }
+    if (bad == 0.001) {
+      EXPECT_GT(dirty_spans, 0u);
+    }
+    EXPECT_GT(clean_spans + dirty_spans, 10u);
+  }
+}
+
+}  // namespace
