@@ -133,7 +133,9 @@ void input_window::run_reader() {
       std::lock_guard lock(mutex_);
       if (stop_) return;
       ready_.push_back(s);
-      wake = consumer_waiting_;
+      // From a file, woken for two blocks, not one (or for the last): fewer wake-ups, each an
+      // IPI on a VM. From a pipe, at once: the next bytes may be long in coming.
+      wake = consumer_waiting_ && (ready_.size() >= 2 || done || !regular_);
     }
     if (wake) consumer_cv_.notify_one();
     if (done) return;

@@ -25,26 +25,25 @@ bool split_run::check_bytes(std::size_t rs, std::size_t end, std::string& messag
   // go (a cut before an ASCII byte never splits a UTF-8 sequence), and only look at single
   // records where that span fails.
   if (end <= clean_until_) return false;
-  if (rs >= dirty_until_) {
-    // Checked ahead by the read-ahead thread (block_index.h) when this record lies in one of
-    // its checked spans.
-    std::ptrdiff_t shift = 0;
-    if (const block_index* ix = win_.index(shift);
-        ix != nullptr && static_cast<std::ptrdiff_t>(rs) + shift >= 0) {
-      const checked_span* sp =
-          ix->span_of(static_cast<std::size_t>(static_cast<std::ptrdiff_t>(rs) + shift),
-                      static_cast<std::size_t>(static_cast<std::ptrdiff_t>(end) + shift));
-      if (sp != nullptr) {
-        const auto span_end = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(sp->end) - shift);
-        if (sp->clean) {
-          clean_until_ = span_end;
-          return false;
-        }
-        dirty_until_ = span_end;
+  // Checked ahead by the read-ahead thread (block_index.h) when the record lies in one of its
+  // checked spans; a record outside them (it straddles a span's end or the block's start) is
+  // checked alone, not with the 64 KiB after it, which the reader has checked.
+  std::ptrdiff_t shift = 0;
+  const block_index* ix = win_.index(shift);
+  if (ix != nullptr && rs >= dirty_until_ && static_cast<std::ptrdiff_t>(rs) + shift >= 0) {
+    const checked_span* sp =
+        ix->span_of(static_cast<std::size_t>(static_cast<std::ptrdiff_t>(rs) + shift),
+                    static_cast<std::size_t>(static_cast<std::ptrdiff_t>(end) + shift));
+    if (sp != nullptr) {
+      const auto span_end = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(sp->end) - shift);
+      if (sp->clean) {
+        clean_until_ = span_end;
+        return false;
       }
+      dirty_until_ = span_end;
     }
   }
-  if (rs >= dirty_until_) {
+  if (ix == nullptr && rs >= dirty_until_) {
     // 64 KiB spans: a bad byte only sends that span's records to the one-by-one check.
     const std::size_t len = std::min(win_.size(), std::max(end + 1, rs + CHECK_SPAN));
     const auto* lf = static_cast<const char*>(::memrchr(d + rs, '\n', len - rs));
