@@ -121,21 +121,21 @@ void block_index::build(const std::uint8_t* d, std::size_t len, std::uint8_t del
   scratch_.resize(std::min(nb, KERNEL_BLOCKS));
   std::vector<std::uint64_t> nl(scratch_.size());
   std::vector<std::uint64_t> cand(scratch_.size());
-  scan_carry carry{};  // a state of our own: out0 below takes it out again
+  state_.resize(nb + 1);
+  scan_carry carry{};  // a state of our own, kept per block in state_
   for (std::size_t first = 0; first < nb; first += KERNEL_BLOCKS) {
     const std::size_t n = std::min(KERNEL_BLOCKS, nb - first);
-    const std::uint64_t in = carry.in_quote;
+    std::uint64_t c = carry.in_quote;
     kernel(d + 64 * first, n, delimiter, carry, scratch_.data());
     compare_masks(d + 64 * first, n, delimiter, nl.data(), cand.data());
-    std::uint64_t c = in;
     for (std::size_t k = 0; k < n; ++k) {
       const block_masks& m = scratch_[k];
-      const std::uint64_t cq = cand[k] & ~m.quote;
-      // The kernel's structural bits are cq outside quotes; started inside, they are the rest.
-      blocks_[first + k] = indexed_block{m.structural ^ (c & cq), cq, m.quote, m.special, nl[k]};
+      blocks_[first + k] = indexed_block{m.structural, cand[k] & ~m.quote, m.quote, m.special, nl[k]};
+      state_[first + k] = c;
       c ^= odd_mask(m.quote);
     }
   }
+  state_[nb] = carry.in_quote;
   if (len == 0) return;
   // The line ends that cut the block into checked spans: the first at or after each 64 KiB.
   const std::uint64_t last_valid = len % 64 == 0 ? ~std::uint64_t{0}
@@ -177,14 +177,13 @@ void block_index::build(const std::uint8_t* d, std::size_t len, std::uint8_t del
 
 void block_index::expand(std::size_t first, std::size_t n, scan_carry& carry, block_masks* out,
                          std::uint64_t* nl) const noexcept {
-  std::uint64_t c = carry.in_quote;
+  const std::uint64_t delta = carry.in_quote ^ state_[first];
   for (std::size_t k = 0; k < n; ++k) {
     const indexed_block& x = blocks_[first + k];
-    out[k] = block_masks{x.out0 ^ (c & x.cand), x.quote, x.special};
+    out[k] = block_masks{x.structural ^ (delta & x.cand), x.quote, x.special};
     nl[k] = x.nl;
-    c ^= odd_mask(x.quote);
   }
-  carry.in_quote = c;
+  carry.in_quote = state_[first + n] ^ delta;
 }
 
 const checked_span* block_index::span_of(std::size_t begin, std::size_t end) const noexcept {

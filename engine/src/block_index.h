@@ -13,10 +13,13 @@
 
 namespace mkbulk::engine::detail {
 
-// 64 bytes of input, indexed.
+// 64 bytes of input, indexed. For another quote state at the block's start the structural
+// bits are the other candidates: structural ^ cand. The reader's state differs from the
+// parser's only by a constant along the block (both flip on the same quotes), so the parser
+// pays one XOR per block and no parity.
 struct indexed_block {
-  std::uint64_t out0;     // the structural bits when the block starts outside quotes
-  std::uint64_t cand;     // delimiter, CR and LF bits (never quotes); inside: cand & ~out0
+  std::uint64_t structural;  // the kernel's, for the reader's quote state (state_ below)
+  std::uint64_t cand;        // delimiter, CR and LF bits that are not quotes
   std::uint64_t quote;    // as block_masks
   std::uint64_t special;  // as block_masks
   std::uint64_t nl;       // CR and LF bytes, quoted or not
@@ -45,6 +48,7 @@ class block_index {
 
  private:
   std::vector<indexed_block> blocks_;
+  std::vector<std::uint64_t> state_;  // the reader's quote state before each block (one more)
   std::vector<checked_span> spans_;
   std::vector<block_masks> scratch_;
 };
