@@ -22,7 +22,8 @@
 
 namespace mkbulk::engine::detail {
 
-inline constexpr std::size_t DEFAULT_BLOCK_BYTES = std::size_t{256} << 10;
+// The read block: 1 MiB measured faster than 256 and 512 KiB (fewer hand-overs between threads).
+inline constexpr std::size_t DEFAULT_BLOCK_BYTES = std::size_t{1} << 20;
 inline constexpr std::size_t SNIFF_BYTES = 64 * 1024;
 inline constexpr std::size_t WINDOW_BLOCKS = 1024;  // 64 KiB of input per kernel call
 
