@@ -23,15 +23,6 @@ namespace {
 constexpr std::size_t KERNEL_BLOCKS = 1024;               // 64 KiB per kernel call
 constexpr std::size_t SPAN_BYTES = std::size_t{64} << 10;  // one UTF-8 check per ~64 KiB
 
-// All ones when x has an odd number of bits. Without -mpopcnt (no global -march),
-// std::popcount is a library call: fold to nibbles, then one multiply sums their parities.
-inline std::uint64_t odd_mask(std::uint64_t x) noexcept {
-  x ^= x >> 1;
-  x ^= x >> 2;
-  x = (x & 0x1111111111111111u) * 0x1111111111111111u;
-  return std::uint64_t{0} - ((x >> 60) & 1);
-}
-
 // CR/LF bits and delimiter-or-CR/LF bits of nb blocks. SSE2 is the x86-64 baseline; AVX2
 // through a function target attribute when the CPU has it (no global -march).
 void masks_sse2(const std::uint8_t* d, std::size_t nb, std::uint8_t delim, std::uint64_t* nl,

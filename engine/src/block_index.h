@@ -53,6 +53,16 @@ class block_index {
   std::vector<block_masks> scratch_;
 };
 
+// All ones when x has an odd number of bits (a block with an odd number of quotes flips the
+// quote state). Without -mpopcnt (no global -march), std::popcount is a library call: fold to
+// nibbles, then one multiply sums their parities.
+inline std::uint64_t odd_mask(std::uint64_t x) noexcept {
+  x ^= x >> 1;
+  x ^= x >> 2;
+  x = (x & 0x1111111111111111u) * 0x1111111111111111u;
+  return std::uint64_t{0} - ((x >> 60) & 1);
+}
+
 // Bit i of out[b] set when byte i of the b-th 64-byte block at d is CR or LF (nb blocks).
 void line_end_masks(const std::uint8_t* d, std::size_t nb, std::uint64_t* out) noexcept;
 

@@ -1,18 +1,12 @@
-// The split pipeline's hot loop (stage 2). Stage 1 (a scan kernel) marks structural bytes,
-// quotes and special bytes over 64 KiB of the window at a time; this loop walks the structural
-// bits: a delimiter bit counts a field, a CR/LF bit ends a record. A record without quote bits
-// takes the fast path (field count = delimiter bits + 1; with an unchanged dialect its bytes are
-// copied as they are, runs of adjacent records in one memcpy). A record with a quote bit goes
-// through the careful parser, which knows bare quotes; when it disagrees with the kernel about
-// where the record ends, scanning restarts at the careful end with quote parity 0. This file
-// holds the loops; the per-record decisions are in split_records.cpp.
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
-
+// The split pipeline's hot loop (stage 2). Stage 1 marks structural bytes, quotes and special
+// bytes over 64 KiB of the window at a time: expanded from the reader's block index, else by
+// the scan kernel here (block_index.h). This loop walks the structural bits: a delimiter bit
+// counts a field, a CR/LF bit ends a record. A record without quote bits takes the fast path
+// (field count = delimiter bits + 1; with an unchanged dialect its bytes are copied as they
+// are, runs of adjacent records in one memcpy). A record with a quote bit goes through the
+// careful parser, which knows bare quotes; when it disagrees with the kernel about where the
+// record ends, scanning restarts at the careful end with quote parity 0. This file holds the
+// loops; the per-record decisions are in split_records.cpp.
 #include <algorithm>
 #include <bit>
 
@@ -172,12 +166,6 @@ inline std::size_t count_bits(std::uint64_t x) noexcept {
   x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
   x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
   return static_cast<std::size_t>((x * 0x0101010101010101u) >> 56);
-}
-
-// All ones when x has an odd number of bits (a block with an odd number of quotes flips the
-// quote state).
-inline std::uint64_t odd_mask(std::uint64_t x) noexcept {
-  return std::uint64_t{0} - (count_bits(x) & 1);
 }
 
 inline std::size_t highest(std::size_t pos0, std::uint64_t bits) noexcept {
