@@ -46,9 +46,7 @@ record_checker::record_checker(const preflight_options& options,
     keep_up_to_.push_back(up_to);
     if (s && f->length != 0) short_record_ = std::min<std::size_t>(short_record_, f->length);
   }
-  typed_before_.push_back(0);
   for (std::size_t k = 0; k < keep_up_to_.size(); ++k) {
-    typed_before_.push_back(typed_before_.back() + (keep_up_to_[k] == 0 ? 1 : 0));
     if (keep_up_to_[k] == 0) typed_columns_.push_back(k);
   }
 }

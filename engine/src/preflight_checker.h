@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -13,8 +14,19 @@
 #include "mkbulk/engine/manifest.h"
 #include "mkbulk/engine/preflight.h"
 #include "mkbulk/engine/value_checks.h"
+#include "value_checks_internal.h"
 
 namespace mkbulk::engine::detail {
+
+// The index of the r-th lowest set bit of b (r below b's popcount): how split_preflight.cpp
+// finds a typed field's bounding delimiter in a block of delimiter bits. select_bit_bmi2: one
+// pdep (x86-64 CPUs where have_bmi2()); select_bit_loop: the r lowest bits cleared first.
+[[nodiscard]] inline unsigned select_bit_loop(std::uint64_t b, std::size_t r) noexcept {
+  for (; r != 0; --r) b &= b - 1;
+  return static_cast<unsigned>(std::countr_zero(b));
+}
+[[nodiscard]] unsigned select_bit_bmi2(std::uint64_t b, std::size_t r) noexcept;
+[[nodiscard]] bool have_bmi2() noexcept;
 
 class record_checker {
  public:
@@ -31,7 +43,9 @@ class record_checker {
     // Most values are strings that fit (no more bytes than the field's length, so no more
     // code points either) or typed values already in normal form: check_value's answer is
     // keep, found without building anything.
-    if (value_kept_as_is(*f, in, values_)) return value_verdict::keep;
+    if (value_checks_detail::kept_as_is(*f, in, values_.decimal_comma)) {
+      return value_verdict::keep;
+    }
     return check_slow(k, *f, in);
   }
   [[nodiscard]] std::string_view written(value_verdict v, std::string_view in) const noexcept {
@@ -46,12 +60,8 @@ class record_checker {
   // A record of at most this many bytes has every string-like value fitting its field: only
   // the typed columns need their values.
   [[nodiscard]] std::size_t short_record_bytes() const noexcept { return short_record_; }
-  // How many of columns [0, k) are typed (need a value even in a short record).
-  [[nodiscard]] std::size_t typed_before(std::size_t k) const noexcept {
-    return typed_before_[std::min(k, typed_before_.size() - 1)];
-  }
-  [[nodiscard]] bool typed(std::size_t k) const noexcept { return keep_up_to_[k] == 0; }
-  // The typed columns, in order; and one past the last of them (0 when there is none).
+  // The typed columns (those that need a value even in a short record), in order; and one
+  // past the last of them (0 when there is none).
   [[nodiscard]] const std::vector<std::size_t>& typed_columns() const noexcept {
     return typed_columns_;
   }
@@ -72,7 +82,6 @@ class record_checker {
   [[nodiscard]] value_verdict check_slow(std::size_t k, const lead_field& f, std::string_view in);
 
   std::vector<std::size_t> keep_up_to_;
-  std::vector<std::size_t> typed_before_;  // size columns + 1
   std::vector<std::size_t> typed_columns_;
   std::size_t short_record_ = ~std::size_t{0};
 };

@@ -66,9 +66,10 @@ inline std::uint64_t equal_to(__m128i v, char c) noexcept {
          0xFFFFu;
 }
 
-// The classes of V * 16 bytes at p (all readable), kept to the value's bytes `all`.
+// The classes of V * 16 bytes at p (all readable), kept to the value's bytes `all`. Inlined:
+// returned through memory, the six masks cost more than the compares that make them.
 template <unsigned V>
-byte_classes classify(const char* p, std::uint64_t all) noexcept {
+[[gnu::always_inline]] inline byte_classes classify(const char* p, std::uint64_t all) noexcept {
   byte_classes c;
   for (unsigned k = 0; k < V; ++k) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
@@ -90,7 +91,8 @@ byte_classes classify(const char* p, std::uint64_t all) noexcept {
 }
 
 template <unsigned V>
-byte_classes classify_value(std::string_view s, std::uint64_t all) noexcept {
+[[gnu::always_inline]] inline byte_classes classify_value(std::string_view s,
+                                                         std::uint64_t all) noexcept {
 #if !MKBULK_ADDRESS_SANITIZER
   // V * 16 bytes from s.data() stay in its page: read them in place (the bytes past the value
   // are masked off). Otherwise, and under AddressSanitizer, from a copy.

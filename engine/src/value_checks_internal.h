@@ -1,5 +1,6 @@
 // Private to value_checks*.cpp: the number and date parsers behind check_value, and the small
-// text helpers they share. Not part of the engine's public interface.
+// text helpers they share; and kept_as_is, inline for the split's per-value check
+// (preflight_checker.h). Not part of the engine's public interface.
 #pragma once
 
 #include <string>
@@ -43,6 +44,32 @@ namespace mkbulk::engine::value_checks_detail {
 // is_plausible_email accepts, checked on bit masks: true means accepted; false, that the byte
 // walk decides.
 [[nodiscard]] bool plain_email_masks(std::string_view s) noexcept;
+
+// value_kept_as_is (value_checks.h), inline: the type switch and the cheap tests in the
+// caller, the bit-mask scans behind one call.
+[[nodiscard]] inline bool kept_as_is(const lead_field& field, std::string_view in,
+                                     bool decimal_comma) noexcept {
+  if (in.empty()) return true;
+  switch (field.type) {
+    case field_type::string:
+    case field_type::text:
+    case field_type::phone:
+    case field_type::url:
+      return field.length == 0 || in.size() <= field.length;
+    case field_type::email:
+      return (field.length == 0 || in.size() <= field.length) && plain_email_masks(in);
+    case field_type::boolean:
+      return in == "true" || in == "false";
+    case field_type::integer:
+    case field_type::float_number:
+    case field_type::currency:
+      return plain_fast_path(field.type, in, decimal_comma);
+    case field_type::date:
+    case field_type::datetime:
+      return false;
+  }
+  return false;
+}
 
 // integer, float_number or currency.
 [[nodiscard]] value_problem check_number(field_type type, std::string_view s,

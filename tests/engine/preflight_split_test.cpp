@@ -9,6 +9,7 @@
 #include "mkbulk/engine/lead_schema_json.h"
 #include "mkbulk/engine/preflight.h"
 #include "mkbulk/engine/scan_dispatch.h"
+#include "../../engine/src/preflight_checker.h"
 #include "split_test_support.h"
 
 namespace mkbulk::engine {
@@ -49,6 +50,28 @@ std::vector<std::vector<std::string>> fields_of(const testing::split_output& s) 
   std::vector<std::vector<std::string>> out;
   for (const auto& r : chunk_rows(s)) out.push_back(r.fields);
   return out;
+}
+
+// The typed fields' delimiters are picked from the kernel's delimiter bits by rank: both ways
+// (pdep where the CPU has BMI2, clearing bits elsewhere) give the naive walk's answer.
+TEST(preflight_split, select_bit_finds_the_rth_set_bit_with_and_without_bmi2) {
+  std::mt19937_64 rng(5);
+  for (int i = 0; i < 20000; ++i) {
+    std::uint64_t b = rng();
+    if (i % 3 == 0) b &= rng();  // sparser masks, like delimiters
+    if (i % 7 == 0) b |= std::uint64_t{1} << 63;
+    if (b == 0) continue;
+    std::vector<unsigned> set;
+    for (unsigned k = 0; k < 64; ++k) {
+      if ((b >> k) & 1) set.push_back(k);
+    }
+    for (std::size_t r = 0; r < set.size(); ++r) {
+      ASSERT_EQ(detail::select_bit_loop(b, r), set[r]) << b << " r " << r;
+      if (detail::have_bmi2()) {
+        ASSERT_EQ(detail::select_bit_bmi2(b, r), set[r]) << b << " r " << r;
+      }
+    }
+  }
 }
 
 TEST(preflight_split, numbers_are_normalised_or_rejected_with_marketos_reason) {
