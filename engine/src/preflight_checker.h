@@ -7,6 +7,7 @@
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,10 +44,24 @@ class record_checker {
     // Most values are strings that fit (no more bytes than the field's length, so no more
     // code points either) or typed values already in normal form: check_value's answer is
     // keep, found without building anything.
-    if (value_checks_detail::kept_as_is(*f, in, values_.decimal_comma)) {
+    if (value_checks_detail::kept_as_is(f->type, f->length, in, values_.decimal_comma)) {
       return value_verdict::keep;
     }
     return check_slow(k, *f, in);
+  }
+  // A typed column with what its keep test needs, next to each other (no walk through the
+  // plan and the schema per value).
+  struct typed_column {
+    std::size_t column;
+    field_type type;
+    std::uint32_t length;
+  };
+  // check(c.column, in) for a typed column's non-empty value.
+  [[nodiscard]] value_verdict check_typed(const typed_column& c, std::string_view in) {
+    if (value_checks_detail::kept_as_is(c.type, c.length, in, values_.decimal_comma)) {
+      return value_verdict::keep;
+    }
+    return check_slow(c.column, *plan_.fields[c.column], in);
   }
   [[nodiscard]] std::string_view written(value_verdict v, std::string_view in) const noexcept {
     return value_to_write(v, in, out_);
@@ -62,11 +77,11 @@ class record_checker {
   [[nodiscard]] std::size_t short_record_bytes() const noexcept { return short_record_; }
   // The typed columns (those that need a value even in a short record), in order; and one
   // past the last of them (0 when there is none).
-  [[nodiscard]] const std::vector<std::size_t>& typed_columns() const noexcept {
+  [[nodiscard]] std::span<const typed_column> typed_columns() const noexcept {
     return typed_columns_;
   }
   [[nodiscard]] std::size_t typed_end() const noexcept {
-    return typed_columns_.empty() ? 0 : typed_columns_.back() + 1;
+    return typed_columns_.empty() ? 0 : typed_columns_.back().column + 1;
   }
   // The record went to a chunk: its warnings count.
   void commit(split_counts& counts) noexcept;
@@ -82,7 +97,7 @@ class record_checker {
   [[nodiscard]] value_verdict check_slow(std::size_t k, const lead_field& f, std::string_view in);
 
   std::vector<std::size_t> keep_up_to_;
-  std::vector<std::size_t> typed_columns_;
+  std::vector<typed_column> typed_columns_;
   std::size_t short_record_ = ~std::size_t{0};
 };
 

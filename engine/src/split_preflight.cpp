@@ -189,7 +189,9 @@ bool split_run::typed_spans(std::size_t rs, std::size_t end) {
     if (j == last_j) return last_at;
     while (j >= blk->last) ++blk;
     last_j = j;
-    last_at = blk->pos0 + select_bit(blk->bits, j - blk->first);
+    const std::size_t r = j - blk->first;  // 0: the block's first, most often
+    last_at = blk->pos0 + (r == 0 ? static_cast<std::size_t>(std::countr_zero(blk->bits))
+                                  : select_bit(blk->bits, r));
     return last_at;
   };
   // The caller's view of spans_ is taken before check_raw(): it gets its size now, and the
@@ -197,7 +199,8 @@ bool split_run::typed_spans(std::size_t rs, std::size_t end) {
   spans_.resize(n_fields_);
   checker_->begin_record();
   value_verdict worst = value_verdict::keep;
-  for (const std::size_t t : checker_->typed_columns()) {
+  for (const record_checker::typed_column& c : checker_->typed_columns()) {
+    const std::size_t t = c.column;
     const std::size_t b = t == 0 ? rs : at(t - 1) + 1;
     const std::size_t e = t + 1 < n_fields_ ? at(t) : end;
     if (b == e) continue;  // an empty value is always kept
@@ -208,7 +211,7 @@ bool split_run::typed_spans(std::size_t rs, std::size_t end) {
     } else {
       v = std::string_view(d + b, e - b);
     }
-    const value_verdict verdict = checker_->check(t, v);
+    const value_verdict verdict = checker_->check_typed(c, v);
     if (verdict == value_verdict::reject) {
       worst = verdict;
       break;

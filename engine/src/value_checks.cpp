@@ -143,7 +143,7 @@ std::string_view truncate_code_points(std::string_view s, std::size_t n) noexcep
 
 bool value_kept_as_is(const lead_field& field, std::string_view in,
                       const value_check_options& options) noexcept {
-  return value_checks_detail::kept_as_is(field, in, options.decimal_comma);
+  return value_checks_detail::kept_as_is(field.type, field.length, in, options.decimal_comma);
 }
 
 value_verdict check_value(const lead_field& field, std::string_view in,

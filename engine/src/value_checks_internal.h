@@ -3,6 +3,7 @@
 // (preflight_checker.h). Not part of the engine's public interface.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -45,25 +46,25 @@ namespace mkbulk::engine::value_checks_detail {
 // walk decides.
 [[nodiscard]] bool plain_email_masks(std::string_view s) noexcept;
 
-// value_kept_as_is (value_checks.h), inline: the type switch and the cheap tests in the
-// caller, the bit-mask scans behind one call.
-[[nodiscard]] inline bool kept_as_is(const lead_field& field, std::string_view in,
+// value_kept_as_is (value_checks.h) for a field of this type and length, inline: the type
+// switch and the cheap tests in the caller, the bit-mask scans behind one call.
+[[nodiscard]] inline bool kept_as_is(field_type type, std::uint32_t length, std::string_view in,
                                      bool decimal_comma) noexcept {
   if (in.empty()) return true;
-  switch (field.type) {
+  switch (type) {
     case field_type::string:
     case field_type::text:
     case field_type::phone:
     case field_type::url:
-      return field.length == 0 || in.size() <= field.length;
+      return length == 0 || in.size() <= length;
     case field_type::email:
-      return (field.length == 0 || in.size() <= field.length) && plain_email_masks(in);
+      return (length == 0 || in.size() <= length) && plain_email_masks(in);
     case field_type::boolean:
       return in == "true" || in == "false";
     case field_type::integer:
     case field_type::float_number:
     case field_type::currency:
-      return plain_fast_path(field.type, in, decimal_comma);
+      return plain_fast_path(type, in, decimal_comma);
     case field_type::date:
     case field_type::datetime:
       return false;
