@@ -47,6 +47,7 @@ record_checker::record_checker(const preflight_options& options,
     if (s && f->length != 0) short_record_ = std::min<std::size_t>(short_record_, f->length);
   }
   for (std::size_t k = 0; k < keep_up_to_.size(); ++k) {
+    if (keep_up_to_[k] != ~std::size_t{0}) checked_end_ = k + 1;
     if (keep_up_to_[k] == 0) {
       const lead_field& f = *plan_.fields[k];  // unchecked columns keep everything
       typed_columns_.push_back(typed_column{k, f.type, f.length});

@@ -83,6 +83,10 @@ class record_checker {
   [[nodiscard]] std::size_t typed_end() const noexcept {
     return typed_columns_.empty() ? 0 : typed_columns_.back().column + 1;
   }
+  // One past the last column that may need a check (typed, or a string with a length; 0 when
+  // there is none): a record whose columns before it take at most short_record_bytes() has
+  // only its typed values to check, however long the columns after it are.
+  [[nodiscard]] std::size_t checked_end() const noexcept { return checked_end_; }
   // The record went to a chunk: its warnings count.
   void commit(split_counts& counts) noexcept;
 
@@ -99,6 +103,7 @@ class record_checker {
   std::vector<std::size_t> keep_up_to_;
   std::vector<typed_column> typed_columns_;
   std::size_t short_record_ = ~std::size_t{0};
+  std::size_t checked_end_ = 0;
 };
 
 }  // namespace mkbulk::engine::detail

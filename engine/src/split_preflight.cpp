@@ -29,7 +29,7 @@ void split_run::setup_preflight() {
   // fast_copy_) notes the delimiters up to the last typed column's end (the record's last field
   // ends at its line end, not at a delimiter).
   if (fast_copy_ && n_fields_ > 0) {
-    kept_delims_ = std::min(checker_->typed_end(), n_fields_ - 1);
+    kept_delims_ = std::min(checker_->checked_end(), n_fields_ - 1);
     kept_blocks_at_.assign(kept_delims_, delim_block{});
   }
 }
@@ -172,26 +172,38 @@ void split_run::record_spans(std::size_t rs, std::size_t end) {
 }
 
 bool split_run::typed_spans(std::size_t rs, std::size_t end) {
-  // A record short enough that every string value fits its field: only the typed columns'
-  // values need a check, found from the delimiter positions scan_fast noted (the record is
-  // plain RFC 4180: no quote, or quoted_record() checked every one, so the kernel's delimiter
-  // bits are its field ends; a field's first byte says whether it is quoted) and checked right
-  // away; check_raw() returns the verdict, and fills in every field's span only when the
-  // record has to be re-encoded.
-  if (end - rs > checker_->short_record_bytes()) return false;
+  // A record whose checked columns are short enough that every string value in them fits its
+  // field: only the typed columns' values need a check, found from the delimiter bits scan_fast
+  // kept (the record is plain RFC 4180: no quote, or quoted_record() checked every one, so the
+  // kernel's delimiter bits are its field ends; a field's first byte says whether it is quoted)
+  // and checked right away; check_raw() returns the verdict, and fills in every field's span
+  // only when the record has to be re-encoded.
   const auto* d = reinterpret_cast<const char*>(win_.data());
-  // The position of the record's delimiter j (j < kept_delims_); j never decreases, and
-  // adjacent typed columns ask for the delimiter between them twice.
+  // The position of the record's delimiter j (j < kept_delims_), from block b on.
+  const auto locate = [](const split_run::delim_block*& b, std::size_t j) {
+    while (j >= b->last) ++b;
+    const std::size_t r = j - b->first;  // 0: the block's first, most often
+    return b->pos0 + (r == 0 ? static_cast<std::size_t>(std::countr_zero(b->bits))
+                             : select_bit(b->bits, r));
+  };
+  if (const std::size_t short_bytes = checker_->short_record_bytes(); end - rs > short_bytes) {
+    // Long: fine still when the long values lie in the unchecked columns after the checked
+    // ones (a multi-line comment, say).
+    const std::size_t c = checker_->checked_end();
+    if (c >= n_fields_) return false;
+    const split_run::delim_block* b = kept_blocks_at_.data();
+    if (c > 0 && locate(b, c - 1) - rs > short_bytes) return false;
+  }
+  // The typed columns' delimiters in order: j never decreases, and adjacent typed columns ask
+  // for the delimiter between them twice.
   const split_run::delim_block* blk = kept_blocks_at_.data();
   std::size_t last_j = NO_POS;
   std::size_t last_at = 0;
   const auto at = [&](std::size_t j) {
-    if (j == last_j) return last_at;
-    while (j >= blk->last) ++blk;
-    last_j = j;
-    const std::size_t r = j - blk->first;  // 0: the block's first, most often
-    last_at = blk->pos0 + (r == 0 ? static_cast<std::size_t>(std::countr_zero(blk->bits))
-                                  : select_bit(blk->bits, r));
+    if (j != last_j) {
+      last_j = j;
+      last_at = locate(blk, j);
+    }
     return last_at;
   };
   // The caller's view of spans_ is taken before check_raw(): it gets its size now, and the
