@@ -21,12 +21,26 @@ namespace mkbulk::engine::detail {
 
 // The index of the r-th lowest set bit of b (r below b's popcount): how split_preflight.cpp
 // finds a typed field's bounding delimiter in a block of delimiter bits. select_bit_bmi2: one
-// pdep (x86-64 CPUs where have_bmi2()); select_bit_loop: the r lowest bits cleared first.
+// pdep, only on x86-64 CPUs where have_bmi2() (inline assembly, so that it inlines into code
+// built without -mbmi2: no global -march); select_bit_loop: the r lowest bits cleared first.
 [[nodiscard]] inline unsigned select_bit_loop(std::uint64_t b, std::size_t r) noexcept {
   for (; r != 0; --r) b &= b - 1;
-  return static_cast<unsigned>(std::countr_zero(b));
+  return static_cast<unsigned>(__builtin_ctzll(b));  // b != 0: no zero test (std::countr_zero's)
 }
-[[nodiscard]] unsigned select_bit_bmi2(std::uint64_t b, std::size_t r) noexcept;
+#if defined(__x86_64__)
+[[nodiscard]] inline unsigned select_bit_bmi2(std::uint64_t b, std::size_t r) noexcept {
+  // pdep scatters the low bits of 1 << r onto the set bits of b: only the r-th one stays.
+  std::uint64_t m = 0;
+  asm("pdepq %[mask], %[src], %[out]"
+      : [out] "=r"(m)
+      : [src] "r"(std::uint64_t{1} << r), [mask] "r"(b));
+  return static_cast<unsigned>(__builtin_ctzll(m));  // m != 0
+}
+#else
+[[nodiscard]] inline unsigned select_bit_bmi2(std::uint64_t b, std::size_t r) noexcept {
+  return select_bit_loop(b, r);
+}
+#endif
 [[nodiscard]] bool have_bmi2() noexcept;
 
 class record_checker {

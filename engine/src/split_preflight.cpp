@@ -5,9 +5,6 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
 
 #include <algorithm>
 #include <bit>
@@ -35,11 +32,6 @@ void split_run::setup_preflight() {
 }
 
 #if defined(__x86_64__)
-__attribute__((target("bmi2"))) unsigned select_bit_bmi2(std::uint64_t b,
-                                                         std::size_t r) noexcept {
-  // pdep deposits bit r of the mask onto the r-th set bit of b.
-  return static_cast<unsigned>(std::countr_zero(_pdep_u64(std::uint64_t{1} << r, b)));
-}
 namespace {
 const bool HAVE_BMI2 = [] {
   __builtin_cpu_init();  // static initialisation may run before libgcc's
@@ -48,7 +40,6 @@ const bool HAVE_BMI2 = [] {
 }  // namespace
 bool have_bmi2() noexcept { return HAVE_BMI2; }
 #else
-unsigned select_bit_bmi2(std::uint64_t b, std::size_t r) noexcept { return select_bit_loop(b, r); }
 bool have_bmi2() noexcept { return false; }
 #endif
 
@@ -182,9 +173,7 @@ bool split_run::typed_spans(std::size_t rs, std::size_t end) {
   // The position of the record's delimiter j (j < kept_delims_), from block b on.
   const auto locate = [](const split_run::delim_block*& b, std::size_t j) {
     while (j >= b->last) ++b;
-    const std::size_t r = j - b->first;  // 0: the block's first, most often
-    return b->pos0 + (r == 0 ? static_cast<std::size_t>(std::countr_zero(b->bits))
-                             : select_bit(b->bits, r));
+    return b->pos0 + select_bit(b->bits, j - b->first);
   };
   if (const std::size_t short_bytes = checker_->short_record_bytes(); end - rs > short_bytes) {
     // Long: fine still when the long values lie in the unchecked columns after the checked

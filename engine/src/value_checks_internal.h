@@ -45,6 +45,8 @@ namespace mkbulk::engine::value_checks_detail {
 // is_plausible_email accepts, checked on bit masks: true means accepted; false, that the byte
 // walk decides.
 [[nodiscard]] bool plain_email_masks(std::string_view s) noexcept;
+// The same with SSE2 only (plain_email_masks takes AVX2 where the CPU has it): for the tests.
+[[nodiscard]] bool plain_email_masks_sse2(std::string_view s) noexcept;
 
 // value_kept_as_is (value_checks.h) for a field of this type and length, inline: the type
 // switch and the cheap tests in the caller, the bit-mask scans behind one call.
