@@ -97,11 +97,15 @@ namespace mkbulk::engine::value_checks_detail {
                               rest;
   const std::uint32_t dot = mask(_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))) & rest;
   if ((digit | dot) != rest) return false;  // another byte
-  if (dot != 0) {
-    if (decimal_comma || (dot & (dot - 1)) != 0) return false;  // '.' not a mark, or two
-    point = static_cast<std::size_t>(__builtin_ctz(dot));
-  }
-  return plain_number_form(type, s, start, point);
+  if (type == field_type::integer) return dot == 0 && plain_number_form(type, s, start, point);
+  // float_number and currency: plain_number_form's answer for a value this short, without a
+  // branch on whether it has a '.' (exports mix "12" and "12.50" at random): at most one, as
+  // the decimal mark, with digits on both sides.
+  const std::size_t n = s.size();
+  const auto p = static_cast<std::size_t>(__builtin_ctz(dot | 0x10000U));  // 16: no '.'
+  const bool bad_dot = (dot != 0) & (decimal_comma | ((dot & (dot - 1)) != 0) | (p == start) |
+                                     (p + 1 == n));
+  return !bad_dot & (n > start);
 }
 #endif
 
