@@ -62,7 +62,7 @@ value_verdict record_checker::check_slow(std::size_t k, const lead_field& f,
   return v;
 }
 
-void record_checker::commit(split_counts& counts) noexcept {
+void record_checker::count_pending(split_counts& counts) noexcept {
   for (const value_problem p : pending_) ++counts.predicted_warnings[static_cast<std::size_t>(p)];
   pending_.clear();
 }

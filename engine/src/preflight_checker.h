@@ -102,7 +102,9 @@ class record_checker {
   // only its typed values to check, however long the columns after it are.
   [[nodiscard]] std::size_t checked_end() const noexcept { return checked_end_; }
   // The record went to a chunk: its warnings count.
-  void commit(split_counts& counts) noexcept;
+  void commit(split_counts& counts) noexcept {
+    if (!pending_.empty()) count_pending(counts);  // most records have no warning
+  }
 
   [[nodiscard]] const preflight_plan& plan() const noexcept { return plan_; }
 
@@ -113,6 +115,7 @@ class record_checker {
   value_issue issue_;
   std::vector<value_problem> pending_;  // warnings of the current record
   [[nodiscard]] value_verdict check_slow(std::size_t k, const lead_field& f, std::string_view in);
+  void count_pending(split_counts& counts) noexcept;
 
   std::vector<std::size_t> keep_up_to_;
   std::vector<typed_column> typed_columns_;

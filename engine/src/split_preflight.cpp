@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <memory>
 
 #include "preflight_checker.h"
 #include "record_encoder.h"
@@ -44,9 +45,10 @@ bool have_bmi2() noexcept { return false; }
 #endif
 
 namespace {
-inline unsigned select_bit(std::uint64_t b, std::size_t r) noexcept {
+// bmi2: HAVE_BMI2, read once by the caller (a global is read again after every call).
+inline unsigned select_bit(std::uint64_t b, std::size_t r, [[maybe_unused]] bool bmi2) noexcept {
 #if defined(__x86_64__)
-  if (HAVE_BMI2) return select_bit_bmi2(b, r);
+  if (bmi2) return select_bit_bmi2(b, r);
 #endif
   return select_bit_loop(b, r);
 }
@@ -171,9 +173,14 @@ bool split_run::typed_spans(std::size_t rs, std::size_t end) {
   // only when the record has to be re-encoded.
   const auto* d = reinterpret_cast<const char*>(win_.data());
   // The position of the record's delimiter j (j < kept_delims_), from block b on.
-  const auto locate = [](const split_run::delim_block*& b, std::size_t j) {
+#if defined(__x86_64__)
+  const bool bmi2 = HAVE_BMI2;
+#else
+  const bool bmi2 = false;
+#endif
+  const auto locate = [bmi2](const split_run::delim_block*& b, std::size_t j) {
     while (j >= b->last) ++b;
-    return b->pos0 + select_bit(b->bits, j - b->first);
+    return b->pos0 + select_bit(b->bits, j - b->first, bmi2);
   };
   if (const std::size_t short_bytes = checker_->short_record_bytes(); end - rs > short_bytes) {
     // Long: fine still when the long values lie in the unchecked columns after the checked
@@ -197,7 +204,7 @@ bool split_run::typed_spans(std::size_t rs, std::size_t end) {
   };
   // The caller's view of spans_ is taken before check_raw(): it gets its size now, and the
   // same storage when check_raw() fills it in.
-  spans_.resize(n_fields_);
+  if (spans_.data() + n_fields_ != std::to_address(spans_.end())) spans_.resize(n_fields_);
   checker_->begin_record();
   value_verdict worst = value_verdict::keep;
   for (const record_checker::typed_column& c : checker_->typed_columns()) {
