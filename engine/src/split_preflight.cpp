@@ -232,6 +232,20 @@ bool split_run::typed_spans(std::size_t rs, std::size_t end) {
   return true;
 }
 
+bool split_run::typed_keeps(std::size_t rs, std::size_t end) {
+  // fast_record's question for a record without quotes: is it copied as it is, every typed
+  // value kept? Then fast_record copies it on its own raw path, as without a schema (no
+  // accept(): no warning is pending, nothing to commit). Otherwise spans_ and the verdict are
+  // ready for accept(), which rewrites or rejects it.
+  if (!typed_spans(rs, end)) {
+    record_spans(rs, end);
+    return false;
+  }
+  if (typed_verdict_ != value_verdict::keep) return false;
+  partial_rs_ = NO_POS;
+  return true;
+}
+
 value_verdict split_run::check_raw(std::span<const field_span> spans) {
   // A record typed_spans() took: its verdict is known. When a value is rewritten the record is
   // re-encoded field by field and needs all its fields: spans_ gets the same number of entries

@@ -77,6 +77,7 @@ class split_run {
   step reject_value(std::size_t rs, std::size_t end);
   void record_spans(std::size_t rs, std::size_t end);
   bool typed_spans(std::size_t rs, std::size_t end);
+  bool typed_keeps(std::size_t rs, std::size_t end);
   void walk_spans(std::size_t rs, std::size_t end);
   bool mask_spans(std::size_t rs, std::size_t end);
   value_verdict check_raw(std::span<const field_span> spans);
