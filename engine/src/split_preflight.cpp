@@ -1,7 +1,8 @@
 // The split's pre-flight hooks (issue 5): setting up the record checker once the header is
-// mapped, locating a raw record's fields (a short record's typed ones from the delimiter
-// positions scan_fast noted; all of them from the kernel's delimiter bits, else by walking the
-// bytes), checking them, and rejecting a record for a value. The checks are value_checks*.cpp's.
+// mapped, locating a raw record's fields (the typed ones, when its checked columns are short,
+// by rank in the delimiter bits scan_fast kept; all of them from the kernel's delimiter bits,
+// else by walking the bytes), checking them, and rejecting a record for a value. The checks
+// are value_checks*.cpp's.
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
