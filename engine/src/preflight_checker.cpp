@@ -46,10 +46,12 @@ record_checker::record_checker(const preflight_options& options,
     keep_up_to_.push_back(up_to);
     if (s && f->length != 0) short_record_ = std::min<std::size_t>(short_record_, f->length);
   }
-  typed_before_.push_back(0);
   for (std::size_t k = 0; k < keep_up_to_.size(); ++k) {
-    typed_before_.push_back(typed_before_.back() + (keep_up_to_[k] == 0 ? 1 : 0));
-    if (keep_up_to_[k] == 0) typed_columns_.push_back(k);
+    if (keep_up_to_[k] != ~std::size_t{0}) checked_end_ = k + 1;
+    if (keep_up_to_[k] == 0) {
+      const lead_field& f = *plan_.fields[k];  // unchecked columns keep everything
+      typed_columns_.push_back(typed_column{k, f.type, f.length});
+    }
   }
 }
 
@@ -60,7 +62,7 @@ value_verdict record_checker::check_slow(std::size_t k, const lead_field& f,
   return v;
 }
 
-void record_checker::commit(split_counts& counts) noexcept {
+void record_checker::count_pending(split_counts& counts) noexcept {
   for (const value_problem p : pending_) ++counts.predicted_warnings[static_cast<std::size_t>(p)];
   pending_.clear();
 }

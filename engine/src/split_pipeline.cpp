@@ -188,9 +188,16 @@ split_run::scan_result split_run::scan_fast(std::size_t rs) {
   std::size_t nd = 0;
   std::size_t lk_b = rs;
   std::size_t lk_e = NO_POS;
-  // Counts the delimiter bits of the current record and notes the lookup field's bounds.
+  // Counts the delimiter bits of the current record and notes the lookup field's bounds;
+  // with a schema, also its blocks of delimiter bits up to the last typed column's end (in
+  // kept_blocks_at_), from which pre-flight picks the typed fields' bounds.
   const auto take_delims = [&](std::size_t pos0, std::uint64_t bits) {
     if (bits == 0) return;
+    const std::size_t count = count_bits(bits);
+    if (nd < kept_delims_) {
+      if (nd == 0) kept_blocks_ = 0;  // the record's first delimiters
+      kept_blocks_at_[kept_blocks_++] = delim_block{pos0, bits, nd, nd + count};
+    }
     if (lk_e == NO_POS) {
       std::uint64_t b = bits;
       std::size_t k = nd;
@@ -202,7 +209,7 @@ split_run::scan_result split_run::scan_fast(std::size_t rs) {
         if (k == lookup_ + 1) lk_e = at;
       }
     }
-    nd += count_bits(bits);
+    nd += count;
   };
   nl_masks_.resize(WINDOW_BLOCKS);
   // The read-ahead thread's index of the window's newest block (block_index.h), if any: its

@@ -1,13 +1,15 @@
 // The split's pre-flight hooks (issue 5): setting up the record checker once the header is
-// mapped, locating a raw record's typed fields (from the scan kernel's delimiter bits where
-// scan_fast leaves them, else by walking the bytes), checking them, and rejecting a record for
-// a value. The checks themselves are value_checks*.cpp's.
+// mapped, locating a raw record's fields (the typed ones, when its checked columns are short,
+// by rank in the delimiter bits scan_fast kept; all of them from the kernel's delimiter bits,
+// else by walking the bytes), checking them, and rejecting a record for a value. The checks
+// are value_checks*.cpp's.
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
+#include <algorithm>
 #include <bit>
-#include <cstring>
+#include <memory>
 
 #include "preflight_checker.h"
 #include "record_encoder.h"
@@ -22,58 +24,51 @@ void split_run::setup_preflight() {
   checker_ = std::make_unique<record_checker>(*opt_.preflight, columns, opt_.lookup_field,
                                               static_cast<char>(delim_));
   // The raw-copy path stays: accept() copies a record's bytes when check_raw() keeps every
-  // value, and re-encodes it only when one is rewritten.
+  // value, and re-encodes it only when one is rewritten. scan_fast (the loop whenever
+  // fast_copy_) notes the delimiters up to the last typed column's end (the record's last field
+  // ends at its line end, not at a delimiter).
+  if (fast_copy_ && n_fields_ > 0) {
+    kept_delims_ = std::min(checker_->checked_end(), n_fields_ - 1);
+    kept_blocks_at_.assign(kept_delims_, delim_block{});
+  }
 }
+
+#if defined(__x86_64__)
+namespace {
+const bool HAVE_BMI2 = [] {
+  __builtin_cpu_init();  // static initialisation may run before libgcc's
+  return __builtin_cpu_supports("bmi2") != 0;
+}();
+}  // namespace
+bool have_bmi2() noexcept { return HAVE_BMI2; }
+#else
+bool have_bmi2() noexcept { return false; }
+#endif
 
 namespace {
-// Bits set in a 16-bit mask (SWAR: without -mpopcnt, std::popcount is a library call).
-inline std::size_t count16(std::uint32_t x) noexcept {
-  x = x - ((x >> 1) & 0x5555u);
-  x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
-  x = (x + (x >> 4)) & 0x0F0Fu;
-  return static_cast<std::size_t>((x + (x >> 8)) & 0x1Fu);
-}
-
-// Or'ed into a mask before std::countr_zero where a zero mask's answer does not matter.
-constexpr std::uint64_t TOP_BIT = std::uint64_t{1} << 63;
-
-// Bits set in a 64-bit mask (SWAR, as count16).
-inline std::size_t count64(std::uint64_t x) noexcept {
-  x = x - ((x >> 1) & 0x5555555555555555u);
-  x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
-  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
-  return static_cast<std::size_t>((x * 0x0101010101010101u) >> 56);
+// bmi2: HAVE_BMI2, read once by the caller (a global is read again after every call).
+inline unsigned select_bit(std::uint64_t b, std::size_t r, [[maybe_unused]] bool bmi2) noexcept {
+#if defined(__x86_64__)
+  if (bmi2) return select_bit_bmi2(b, r);
+#endif
+  return select_bit_loop(b, r);
 }
 }  // namespace
 
-void split_run::walk_spans(std::size_t rs, std::size_t end, bool typed_only) {
+void split_run::walk_spans(std::size_t rs, std::size_t end) {
   // The fields of a record that is plain RFC 4180 (no quotes at all, or quoted_record() found
   // every quoted field opening at a field start and closing right before a delimiter or the
   // end). Fields are short: instead of a memchr call per field, compare 16 bytes at a time with
   // the delimiter and the quote and walk those bits (SSE2, the x86-64 baseline); bytes past the
-  // window's end are never loaded. typed_only: only the typed columns' spans are kept (the
-  // others stay empty), and a block with no quote whose delimiters end no typed column is
-  // skipped with a popcount.
+  // window's end are never loaded.
   const auto* d = reinterpret_cast<const char*>(win_.data());
   const char delim = static_cast<char>(delim_);
-  if (typed_only) {
-    spans_.resize(n_fields_);  // only the typed entries are written, and read (check_raw)
-  } else {
-    spans_.clear();
-  }
-  std::size_t k = 0;          // the column whose field is open
+  spans_.clear();
   std::size_t b = rs;         // start of that field (its opening quote, if quoted)
   bool in_quote = false;
   bool closed = false;        // a quoted field just closed: the next delimiter only ends it
   std::size_t skip = NO_POS;  // the second quote of a "" pair
-  const auto put = [&](const field_span& f) {
-    if (!typed_only) {
-      spans_.push_back(f);
-    } else if (k < n_fields_ && checker_->typed(k)) {
-      spans_[k] = f;
-    }
-    ++k;
-  };
+  const auto put = [&](const field_span& f) { spans_.push_back(f); };
   const auto special = [&](std::size_t x) {
     if (d[x] == delim) {
       if (in_quote) return;
@@ -109,14 +104,6 @@ void split_run::walk_spans(std::size_t rs, std::size_t end, bool typed_only) {
       dm &= keep;
       qm &= keep;
     }
-    if (typed_only && qm == 0 && !in_quote && !closed && dm != 0) {
-      const std::size_t c = count16(dm);
-      if (checker_->typed_before(k + c) == checker_->typed_before(k)) {
-        k += c;
-        b = pos + 32 - static_cast<std::size_t>(std::countl_zero(dm));  // after the last one
-        continue;
-      }
-    }
     std::uint32_t m = dm | qm;
     while (m != 0) {
       special(pos + static_cast<std::size_t>(std::countr_zero(m)));
@@ -130,13 +117,12 @@ void split_run::walk_spans(std::size_t rs, std::size_t end, bool typed_only) {
   if (!closed) put(field_span{b, end, false});
 }
 
-bool split_run::mask_spans(std::size_t rs, std::size_t end, bool typed_only) {
+bool split_run::mask_spans(std::size_t rs, std::size_t end) {
   // The fields from the scan kernel's delimiter bits, when scan_fast left its window's masks
   // (quote_masks_) for this record: the record is plain RFC 4180 (no quote, or quoted_record()
   // checked every one) and the kernel's quote parity was 0 at rs, so its structural bits in
   // [rs, end) are exactly the field delimiters; no byte of the record is read again except a
-  // field's first (is it quoted?). typed_only: the delimiter positions up to the last typed
-  // column's, then each typed column's two.
+  // field's first (is it quoted?).
   if (quote_masks_ == nullptr || end <= rs) return false;
   const auto* d = reinterpret_cast<const char*>(win_.data());
   std::size_t bi = (rs - quote_base_) >> 6;
@@ -164,48 +150,6 @@ bool split_run::mask_spans(std::size_t rs, std::size_t end, bool typed_only) {
   const auto span = [&](std::size_t b, std::size_t e) {
     return (b < e && d[b] == '"') ? field_span{b + 1, e - 1, true} : field_span{b, e, false};
   };
-  if (typed_only) {
-    // The positions of the record's delimiters, up to the last typed column's, written 8 per
-    // block (16 when it holds more than 8) whatever the block holds (simdjson's flatten_bits:
-    // no branch per bit; the writes past a block's count land in slack that the next block
-    // overwrites or nobody reads).
-    const std::size_t stop = checker_->typed_end();
-    if (typed_delims_.size() < n_fields_ + 64) typed_delims_.resize(n_fields_ + 64);
-    std::size_t* const at = typed_delims_.data();
-    std::size_t k = 0;  // delimiters written
-    for (;;) {
-      const std::size_t base = quote_base_ + (bi << 6);
-      const std::size_t count = count64(bits);
-      std::size_t* w = at + k;
-      for (unsigned i = 0; i < 8; ++i) {
-        // The top bit or'ed in changes no nonzero mask's lowest bit and makes the operand
-        // never zero, so the count is one tzcnt with no zero test (an empty mask's slot gets
-        // base + 63, in the slack).
-        w[i] = base + static_cast<std::size_t>(std::countr_zero(bits | TOP_BIT));
-        bits &= bits - 1;
-      }
-      if (count > 8) {  // the next 8 alike, then one at a time
-        for (unsigned i = 8; i < 16; ++i) {
-          w[i] = base + static_cast<std::size_t>(std::countr_zero(bits | TOP_BIT));
-          bits &= bits - 1;
-        }
-        for (unsigned i = 16; bits != 0; ++i) {
-          w[i] = base + static_cast<std::size_t>(std::countr_zero(bits));
-          bits &= bits - 1;
-        }
-      }
-      k += count;
-      if (k >= stop || bi == last) break;
-      ++bi;
-      bits = load();
-    }
-    if (k < stop) at[k] = end;  // k == n_fields_ - 1: the last field ends at the record's end
-    spans_.resize(n_fields_);  // only the typed entries are written, and read (check_raw)
-    for (const std::size_t t : checker_->typed_columns()) {
-      spans_[t] = span(t == 0 ? rs : at[t - 1] + 1, at[t]);
-    }
-    return true;
-  }
   spans_.clear();
   std::size_t b = rs;
   for (std::size_t k = 0; k + 1 < n_fields_; ++k) {
@@ -218,29 +162,110 @@ bool split_run::mask_spans(std::size_t rs, std::size_t end, bool typed_only) {
 }
 
 void split_run::record_spans(std::size_t rs, std::size_t end) {
-  if (!mask_spans(rs, end, false)) walk_spans(rs, end, false);
+  if (!mask_spans(rs, end)) walk_spans(rs, end);
 }
 
 bool split_run::typed_spans(std::size_t rs, std::size_t end) {
-  // A record short enough that every string value fits its field: only the typed columns
-  // need their bounds. check_raw() fills in the rest if the record has to be re-encoded.
-  if (end - rs > checker_->short_record_bytes()) return false;
-  if (!mask_spans(rs, end, true)) walk_spans(rs, end, true);
+  // A record whose checked columns are short enough that every string value in them fits its
+  // field: only the typed columns' values need a check, found from the delimiter bits scan_fast
+  // kept (the record is plain RFC 4180: no quote, or quoted_record() checked every one, so the
+  // kernel's delimiter bits are its field ends; a field's first byte says whether it is quoted)
+  // and checked right away; check_raw() returns the verdict, and fills in every field's span
+  // only when the record has to be re-encoded.
+  const auto* d = reinterpret_cast<const char*>(win_.data());
+  // The position of the record's delimiter j (j < kept_delims_), from block b on.
+#if defined(__x86_64__)
+  const bool bmi2 = HAVE_BMI2;
+#else
+  const bool bmi2 = false;
+#endif
+  const auto locate = [bmi2](const split_run::delim_block*& b, std::size_t j) {
+    while (j >= b->last) ++b;
+    return b->pos0 + select_bit(b->bits, j - b->first, bmi2);
+  };
+  if (const std::size_t short_bytes = checker_->short_record_bytes(); end - rs > short_bytes) {
+    // Long: fine still when the long values lie in the unchecked columns after the checked
+    // ones (a multi-line comment, say).
+    const std::size_t c = checker_->checked_end();
+    if (c >= n_fields_) return false;
+    const split_run::delim_block* b = kept_blocks_at_.data();
+    if (c > 0 && locate(b, c - 1) - rs > short_bytes) return false;
+  }
+  // The typed columns' delimiters in order: j never decreases, and adjacent typed columns ask
+  // for the delimiter between them twice.
+  const split_run::delim_block* blk = kept_blocks_at_.data();
+  std::size_t last_j = NO_POS;
+  std::size_t last_at = 0;
+  const auto at = [&](std::size_t j) {
+    if (j != last_j) {
+      last_j = j;
+      last_at = locate(blk, j);
+    }
+    return last_at;
+  };
+  // The caller's view of spans_ is taken before check_raw(): it gets its size now, and the
+  // same storage when check_raw() fills it in.
+  if (spans_.data() + n_fields_ != std::to_address(spans_.end())) spans_.resize(n_fields_);
+  checker_->begin_record();
+  value_verdict worst = value_verdict::keep;
+  for (const record_checker::typed_column& c : checker_->typed_columns()) {
+    const std::size_t t = c.column;
+    const std::size_t b = t == 0 ? rs : at(t - 1) + 1;
+    const std::size_t e = t + 1 < n_fields_ ? at(t) : end;
+    if (b == e) continue;  // an empty value is always kept
+    std::string_view v;
+    if (d[b] == '"') {
+      field_value(win_.data(), field_span{b + 1, e - 1, true}, value_);
+      v = value_;
+    } else {
+      v = std::string_view(d + b, e - b);
+    }
+    const value_verdict verdict = checker_->check_typed(c, v);
+    if (verdict == value_verdict::reject) {
+      worst = verdict;
+      break;
+    }
+    if (verdict != value_verdict::keep) worst = value_verdict::rewritten;
+  }
+  typed_verdict_ = worst;
   partial_rs_ = rs;
   partial_end_ = end;
   return true;
 }
 
+bool split_run::typed_keeps(std::size_t rs, std::size_t end) {
+  // fast_record's question for a record without quotes: is it copied as it is, every typed
+  // value kept? Then fast_record copies it on its own raw path, as without a schema (no
+  // accept(): no warning is pending, nothing to commit). Otherwise spans_ and the verdict are
+  // ready for accept(), which rewrites or rejects it.
+  if (!typed_spans(rs, end)) {
+    record_spans(rs, end);
+    return false;
+  }
+  if (typed_verdict_ != value_verdict::keep) return false;
+  partial_rs_ = NO_POS;
+  return true;
+}
+
 value_verdict split_run::check_raw(std::span<const field_span> spans) {
+  // A record typed_spans() took: its verdict is known. When a value is rewritten the record is
+  // re-encoded field by field and needs all its fields: spans_ gets the same number of entries
+  // in the same storage, so the caller's view of it stays valid.
+  if (partial_rs_ != NO_POS) {
+    const value_verdict v = typed_verdict_;
+    if (v == value_verdict::rewritten) record_spans(partial_rs_, partial_end_);
+    partial_rs_ = NO_POS;
+    return v;
+  }
   // Raw records keep every column in source order (fast_copy_: identity plan, no --trim).
   const auto* d = reinterpret_cast<const char*>(win_.data());
   checker_->begin_record();
   value_verdict worst = value_verdict::keep;
-  const auto check = [&](std::size_t k) {
+  for (std::size_t k = 0; k < spans.size(); ++k) {
     const field_span& f = spans[k];
     // Unchecked columns, and strings whose raw bytes (never fewer than the value's) fit the
     // field, need no value: most columns of most records.
-    if (checker_->keeps_any_value_up_to(k) >= f.end - f.begin) return true;
+    if (checker_->keeps_any_value_up_to(k) >= f.end - f.begin) continue;
     std::string_view v;
     if (f.quoted) {
       field_value(win_.data(), f, value_);
@@ -249,28 +274,8 @@ value_verdict split_run::check_raw(std::span<const field_span> spans) {
       v = std::string_view(d + f.begin, f.end - f.begin);
     }
     const value_verdict verdict = checker_->check(k, v);
-    if (verdict == value_verdict::reject) return false;
+    if (verdict == value_verdict::reject) return value_verdict::reject;
     if (verdict != value_verdict::keep) worst = value_verdict::rewritten;
-    return true;
-  };
-  // A partial record (typed_spans) holds only the typed columns' spans.
-  bool ok = true;
-  if (partial_rs_ != NO_POS) {
-    for (const std::size_t k : checker_->typed_columns()) {
-      if (!(ok = check(k))) break;
-    }
-  } else {
-    for (std::size_t k = 0; k < spans.size() && ok; ++k) ok = check(k);
-  }
-  if (!ok) {
-    partial_rs_ = NO_POS;
-    return value_verdict::reject;
-  }
-  if (partial_rs_ != NO_POS) {
-    // The record is re-encoded field by field: it needs all its fields. spans_ gets the same
-    // number of entries in the same storage, so the caller's view of it stays valid.
-    if (worst != value_verdict::keep) record_spans(partial_rs_, partial_end_);
-    partial_rs_ = NO_POS;
   }
   return worst;
 }

@@ -122,10 +122,9 @@ split_run::step split_run::fast_record(std::size_t rs, std::size_t p, line_end e
     st = reject(rs, p, reject_reason::empty_lookup_field,
                 "the lookup field '" + opt_.lookup_field + "' (column " +
                     std::to_string(lookup_ + 1) + ") is empty");
-  } else if (fast_copy_ && checker_) {  // pre-flight: raw copy unless a value changes
-    if (!typed_spans(rs, p)) record_spans(rs, p);
+  } else if (fast_copy_ && checker_ && !typed_keeps(rs, p)) {  // pre-flight: a value may change
     st = accept(rs, p, spans_, true, eol);
-  } else if (fast_copy_) {
+  } else if (fast_copy_) {  // (with pre-flight: every value kept as it is)
     const std::size_t size = p - rs + 1;
     if (size > max_row_bytes_) {
       st = reject(rs, p, reject_reason::record_too_large,

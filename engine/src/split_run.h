@@ -78,8 +78,9 @@ class split_run {
   step reject_value(std::size_t rs, std::size_t end);
   void record_spans(std::size_t rs, std::size_t end);
   bool typed_spans(std::size_t rs, std::size_t end);
-  void walk_spans(std::size_t rs, std::size_t end, bool typed_only);
-  bool mask_spans(std::size_t rs, std::size_t end, bool typed_only);
+  bool typed_keeps(std::size_t rs, std::size_t end);
+  void walk_spans(std::size_t rs, std::size_t end);
+  bool mask_spans(std::size_t rs, std::size_t end);
   value_verdict check_raw(std::span<const field_span> spans);
   // split_duplicates.cpp: diverts a row to chunk (its output bytes: [rs, end) when raw, else
   // out_) when the duplicate pass takes it; true when taken (counted, not written). key: the
@@ -116,8 +117,9 @@ class split_run {
   std::size_t lookup_out_ = 0;  // the lookup field's position among the output columns
   std::string dup_key_;
   std::unique_ptr<record_checker> checker_;  // pre-flight; null without a schema
-  std::size_t partial_rs_ = NO_POS;  // spans_ holds only the typed columns of [rs, end)
+  std::size_t partial_rs_ = NO_POS;  // typed_spans() checked [rs, end); spans_ not filled in
   std::size_t partial_end_ = 0;
+  value_verdict typed_verdict_ = value_verdict::keep;  // the typed values' verdict of that record
   std::unique_ptr<chunk_writer> writer_;
   rejects_writer rejects_;
   bool have_rejects_ = false;
@@ -140,7 +142,18 @@ class split_run {
   const block_masks* quote_masks_ = nullptr;
   std::size_t quote_base_ = 0;
   std::vector<std::size_t> delims_;
-  std::vector<std::size_t> typed_delims_;  // pre-flight: a raw record's delimiter positions
+  // Pre-flight with fast_copy_ (the loop is scan_fast): the 64-byte blocks of delimiter bits
+  // that hold the current record's first kept_delims_ delimiters (0: none), noted by scan_fast
+  // as it counts them; each block has one or more, so kept_delims_ entries are enough.
+  struct delim_block {
+    std::size_t pos0;    // window position of bit 0
+    std::uint64_t bits;  // the record's delimiters in the block
+    std::size_t first;   // the record's delimiter count before the block
+    std::size_t last;    // ... and after it
+  };
+  std::size_t kept_delims_ = 0;
+  std::size_t kept_blocks_ = 0;
+  std::vector<delim_block> kept_blocks_at_;
   std::vector<field_span> spans_;
   careful_record rec_;
   careful_record trial_;

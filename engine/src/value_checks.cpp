@@ -143,27 +143,7 @@ std::string_view truncate_code_points(std::string_view s, std::size_t n) noexcep
 
 bool value_kept_as_is(const lead_field& field, std::string_view in,
                       const value_check_options& options) noexcept {
-  if (in.empty()) return true;
-  switch (field.type) {
-    case field_type::string:
-    case field_type::text:
-    case field_type::phone:
-    case field_type::url:
-      return field.length == 0 || in.size() <= field.length;
-    case field_type::email:
-      return (field.length == 0 || in.size() <= field.length) &&
-             value_checks_detail::plain_email_masks(in);
-    case field_type::boolean:
-      return in == "true" || in == "false";
-    case field_type::integer:
-    case field_type::float_number:
-    case field_type::currency:
-      return value_checks_detail::plain_fast_path(field.type, in, options.decimal_comma);
-    case field_type::date:
-    case field_type::datetime:
-      return false;
-  }
-  return false;
+  return value_checks_detail::kept_as_is(field.type, field.length, in, options.decimal_comma);
 }
 
 value_verdict check_value(const lead_field& field, std::string_view in,

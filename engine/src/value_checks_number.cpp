@@ -233,70 +233,28 @@ void append_digits(std::string& to, std::string_view part) {
 }  // namespace
 
 // The common case first: a value already in plain form ("123", "-45.67") needs no shape scan
-// and no rewriting. Returns true when it decided (the value is fine and kept).
+// and no rewriting. Returns true when it decided (the value is fine and kept). Values of up to
+// 16 bytes: plain_fast_path_short (value_checks_internal.h), inline for the split's check.
 bool plain_fast_path(field_type type, std::string_view s, bool decimal_comma) noexcept {
   if (s.empty()) return false;
+#if defined(__SSE2__)
+  if (s.size() <= 16) return plain_fast_path_short(type, s, decimal_comma);
+#endif
   const std::size_t start = s[0] == '-' ? 1 : 0;
   std::size_t point = std::string_view::npos;
-#if defined(__SSE2__)
-  if (s.size() <= 16) {
-    // Up to 16 bytes: digit and '.' masks from one SSE2 compare each instead of a branch per
-    // byte; the same decisions as the loop below.
-    __m128i v;
-#if !MKBULK_ADDRESS_SANITIZER
-    if ((reinterpret_cast<std::uintptr_t>(s.data()) & 4095U) <= 4096U - 16U) {
-      v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data()));
-    } else
-#endif
-    {
-      alignas(16) char buf[16] = {};
-      std::memcpy(buf, s.data(), s.size());
-      v = _mm_load_si128(reinterpret_cast<const __m128i*>(buf));
-    }
-    const auto mask = [&](__m128i m) {
-      return static_cast<std::uint32_t>(_mm_movemask_epi8(m)) & 0xFFFFu;
-    };
-    const std::uint32_t rest = ((std::uint32_t{1} << s.size()) - 1) & ~((std::uint32_t{1} << start) - 1);
-    const std::uint32_t digit = mask(_mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-                                                   _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)))) &
-                                rest;
-    const std::uint32_t dot = mask(_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))) & rest;
-    if ((digit | dot) != rest) return false;  // another byte
-    if (dot != 0) {
-      if (decimal_comma || (dot & (dot - 1)) != 0) return false;  // '.' not a mark, or two
-      point = static_cast<std::size_t>(std::countr_zero(dot));
-    }
-  } else
-#endif
-  {
-    for (std::size_t i = start; i < s.size(); ++i) {
-      if (is_digit(s[i])) continue;
-      if (s[i] != '.' || decimal_comma || point != std::string_view::npos) return false;
-      point = i;
-    }
+  for (std::size_t i = start; i < s.size(); ++i) {
+    if (is_digit(s[i])) continue;
+    if (s[i] != '.' || decimal_comma || point != std::string_view::npos) return false;
+    point = i;
   }
-  const std::size_t digits = s.size() - start;
-  if (type == field_type::integer) {
-    // Canonical only: no point, no leading zero, no "-0", at most 10 digits.
-    if (point != std::string_view::npos || digits == 0 || digits > 10) return false;
-    if (s[start] == '0' && (digits > 1 || start == 1)) return false;
-    // Nine digits always fit 32 bits; ten are compared as text with the bound (no leading
-    // zero, so the text order is the numeric order).
-    if (digits < 10) return true;
-    return s.substr(start) <= (start == 1 ? std::string_view("2147483648")
-                                          : std::string_view("2147483647"));
-  }
-  // Digits on both sides of the point; fast_float must agree and the value be finite.
-  if (point == start || point + 1 == s.size() || digits == 0) return false;
-  // At most 308 digits before the point: below 1e308, finite, and a form fast_float reads
-  // whole, so it need not be called.
-  const std::size_t int_digits = (point == std::string_view::npos ? s.size() : point) - start;
-  if (int_digits <= 308) return true;
+  return plain_number_form(type, s, start, point);
+}
+
+bool plain_float_beyond_308_digits(std::string_view s) noexcept {
   double value = 0;
   const auto r = fast_float::from_chars(s.data(), s.data() + s.size(), value);
   return r.ec == std::errc() && r.ptr == s.data() + s.size() && std::isfinite(value);
 }
-
 
 value_problem check_number(field_type type, std::string_view s,
                            const value_check_options& options, std::string& out,

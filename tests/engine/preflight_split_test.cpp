@@ -9,6 +9,7 @@
 #include "mkbulk/engine/lead_schema_json.h"
 #include "mkbulk/engine/preflight.h"
 #include "mkbulk/engine/scan_dispatch.h"
+#include "../../engine/src/preflight_checker.h"
 #include "split_test_support.h"
 
 namespace mkbulk::engine {
@@ -49,6 +50,28 @@ std::vector<std::vector<std::string>> fields_of(const testing::split_output& s) 
   std::vector<std::vector<std::string>> out;
   for (const auto& r : chunk_rows(s)) out.push_back(r.fields);
   return out;
+}
+
+// The typed fields' delimiters are picked from the kernel's delimiter bits by rank: both ways
+// (pdep where the CPU has BMI2, clearing bits elsewhere) give the naive walk's answer.
+TEST(preflight_split, select_bit_finds_the_rth_set_bit_with_and_without_bmi2) {
+  std::mt19937_64 rng(5);
+  for (int i = 0; i < 20000; ++i) {
+    std::uint64_t b = rng();
+    if (i % 3 == 0) b &= rng();  // sparser masks, like delimiters
+    if (i % 7 == 0) b |= std::uint64_t{1} << 63;
+    if (b == 0) continue;
+    std::vector<unsigned> set;
+    for (unsigned k = 0; k < 64; ++k) {
+      if ((b >> k) & 1) set.push_back(k);
+    }
+    for (std::size_t r = 0; r < set.size(); ++r) {
+      ASSERT_EQ(detail::select_bit_loop(b, r), set[r]) << b << " r " << r;
+      if (detail::have_bmi2()) {
+        ASSERT_EQ(detail::select_bit_bmi2(b, r), set[r]) << b << " r " << r;
+      }
+    }
+  }
 }
 
 TEST(preflight_split, numbers_are_normalised_or_rejected_with_marketos_reason) {
@@ -394,6 +417,57 @@ TEST(preflight_split, raw_copy_path_decides_as_the_re_encoding_path) {
     for (std::size_t i = 0; i < a.size(); ++i) {
       EXPECT_EQ(a[i].line, b[i].line) << i;
       EXPECT_EQ(a[i].offset, b[i].offset) << i;
+      EXPECT_EQ(a[i].reason, b[i].reason) << "line " << a[i].line;
+      EXPECT_EQ(a[i].message, b[i].message) << "line " << a[i].line;
+    }
+    EXPECT_EQ(s.result.result.counts.value_reject_counts, rc.value_reject_counts);
+    EXPECT_EQ(s.result.result.counts.predicted_warnings, rc.predicted_warnings);
+    expect_accounting(s);
+  }
+}
+
+// Records longer than the shortest string field whose long values are in unchecked columns
+// after the checked ones (multi-line comments) take the typed-columns path; those whose checked
+// columns are long themselves (a first name past 255 characters) still have every field
+// checked. Both decide as the re-encoding path does.
+TEST(preflight_split, long_records_with_long_unchecked_tails_decide_as_the_re_encoding_path) {
+  temp_dir dir;
+  std::mt19937 rng(17);
+  const auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  const char* const money[] = {"1234.5", "abc", "", "1,234.50", "7"};
+  std::string text = "Email,First Name,Annual Revenue,Comments\n";
+  for (int i = 0; i < 2000; ++i) {
+    const std::string first(static_cast<std::size_t>(pick(8) == 0 ? 250 + pick(20) : 5), 'n');
+    const std::string comment(static_cast<std::size_t>(pick(3) == 0 ? 300 + pick(300) : 10),
+                              'c');
+    text.append("u").append(std::to_string(i)).append(pick(15) == 0 ? "@x" : "@example.com");
+    text.append(",").append(first).append(",").append(money[pick(5)]).append(",");
+    if (pick(2) == 0) {
+      text.append("\"").append(comment).append("\nline two, with a comma\"\n");
+    } else {
+      text.append(comment).append("\n");
+    }
+  }
+  const auto p = schema_options(dir);
+  split_options tsv = with_schema(p);
+  tsv.out_format = "tsv";
+  const auto ref = run_on_text(dir, text, tsv, "tsv");
+  ASSERT_EQ(ref.result.status, split_status::ok) << ref.result.message;
+  const auto& rc = ref.result.result.counts;
+  EXPECT_GT(rc.value_reject_counts[static_cast<std::size_t>(value_problem::value_too_long)], 20u);
+  EXPECT_GT(rc.value_reject_counts[static_cast<std::size_t>(value_problem::invalid_number)], 20u);
+  EXPECT_GT(rc.rows_chunked, 500u);
+  for (const std::size_t block : {std::size_t{4096}, std::size_t{0}}) {
+    split_options o = with_schema(p);
+    o.block_bytes = block;
+    const auto s = run_on_text(dir, text, o, "csv" + std::to_string(block));
+    ASSERT_EQ(s.result.status, split_status::ok) << s.result.message;
+    EXPECT_EQ(chunk_rows(s), chunk_rows(ref)) << "block " << block;
+    const auto a = reject_rows(s);
+    const auto b = reject_rows(ref);
+    ASSERT_EQ(a.size(), b.size()) << "block " << block;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(a[i].line, b[i].line) << i;
       EXPECT_EQ(a[i].reason, b[i].reason) << "line " << a[i].line;
       EXPECT_EQ(a[i].message, b[i].message) << "line " << a[i].line;
     }
