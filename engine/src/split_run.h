@@ -99,7 +99,10 @@ class split_run {
 
   scan_kernel_fn kernel_ = nullptr;
   std::size_t block_ = DEFAULT_BLOCK_BYTES;
-  unsigned threads_ = 1;  // 2 or more: a read-ahead thread and a writer thread
+  // 2 or more: a read-ahead thread (read(2) and stage 1); 3 or more: also a writer thread. On
+  // two cores the writer thread measured a net loss (its segments cross cores, and three
+  // threads contend for two), so the parser writes the chunks itself there.
+  unsigned threads_ = 1;
   std::size_t limit_ = 0;  // the largest record kept in the window (bigger: skipped)
   input_window win_;
   std::uint8_t delim_ = ',';

@@ -177,7 +177,7 @@ bool split_run::prepare_output() {
   w.extension = opt_.out_format;
   w.header = plan_.header_line + "\n";
   w.max_bytes = opt_.max_bytes;
-  w.threaded = threads_ >= 2;
+  w.threaded = threads_ >= 3;  // a writer thread only with a third core (split_run.h)
   w.fsync_chunks = opt_.fsync_chunks;
   w.sink = sink_;
   writer_ = std::make_unique<chunk_writer>(std::move(w));

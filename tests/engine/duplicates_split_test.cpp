@@ -298,7 +298,7 @@ TEST(duplicates_split, output_is_the_same_for_every_block_size_thread_count_and_
     const std::string ref_report = read_file(dir.path() / "ref" / "duplicates.csv");
     for (const auto& k : supported_scan_kernels()) {
       for (const std::size_t block : {std::size_t{64}, std::size_t{1000}}) {
-        for (const unsigned threads : {1u, 2u}) {
+        for (const unsigned threads : {1u, 2u, 3u}) {
           o.kernel = k.name;
           o.block_bytes = block;
           o.threads = threads;

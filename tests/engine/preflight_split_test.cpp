@@ -489,7 +489,7 @@ TEST(preflight_split, same_output_for_every_block_size_thread_count_and_kernel) 
   ASSERT_EQ(ref.result.status, split_status::ok) << ref.result.message;
   ASSERT_GT(ref.chunk_texts.size(), 3u);
   for (const std::size_t block : {std::size_t{64}, std::size_t{1000}, std::size_t{70000}}) {
-    for (const unsigned threads : {1u, 2u}) {
+    for (const unsigned threads : {1u, 2u, 3u}) {
       for (const auto& k : supported_scan_kernels()) {
         split_options v = o;
         v.block_bytes = block;

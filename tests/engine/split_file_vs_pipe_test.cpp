@@ -119,7 +119,7 @@ TEST(split_file_vs_pipe, chunk_checksums_and_sizes_are_those_of_the_files) {
   text += more.substr(more.find('\n') + 1);  // without its header
   const auto input = dir.path() / "in.csv";
   testing::write_file(input, text);
-  for (const unsigned threads : {1u, 2u}) {
+  for (const unsigned threads : {1u, 2u, 3u}) {
     for (const std::uint64_t max_bytes : {std::uint64_t{70000}, std::uint64_t{1} << 20}) {
       split_options o;
       o.threads = threads;

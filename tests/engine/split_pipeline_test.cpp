@@ -413,10 +413,10 @@ TEST(split_pipeline, chunk_sink_hears_every_chunk_in_order) {
     text += "@x.com\n";
   }
   testing::write_file(dir.path() / "in.csv", text);
-  for (const unsigned threads : {1u, 2u}) {
+  for (const unsigned threads : {1u, 2u, 3u}) {
     split_options o;
     o.input_path = (dir.path() / "in.csv").string();
-    o.out_dir = dir.path() / (threads == 1 ? "out1" : "out2");
+    o.out_dir = dir.path() / ("out" + std::to_string(threads));
     o.max_bytes = 200;
     o.threads = threads;
     counting_sink sink;

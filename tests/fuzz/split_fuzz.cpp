@@ -130,6 +130,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto kernels = mkbulk::engine::supported_scan_kernels();
   const std::size_t pick = (size + control) % kernels.size();
   run("scalar", 64, 1);
-  run(std::string(kernels[pick].name), 64 + 37 * (control & 0x30), (control & 0x40) ? 2u : 1u);
+  const unsigned threads = (control & 0x40) ? ((control & 0x80) ? 3u : 2u) : 1u;
+  run(std::string(kernels[pick].name), 64 + 37 * (control & 0x30), threads);
   return 0;
 }

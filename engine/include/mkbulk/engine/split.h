@@ -36,7 +36,7 @@ struct split_options {
   bool trim = false;
   std::optional<std::uint64_t> max_rejects;  // stop the run past this many rejects
   std::string kernel;        // "" = best for this CPU; or a name from scan_dispatch.h
-  unsigned threads = 0;      // 0 = what the machine has
+  unsigned threads = 0;  // 0 = what the machine has; 2: a read-ahead thread; 3+: a writer too
   std::size_t block_bytes = 0;  // 0 = the default read block; tests vary it
   bool fsync_chunks = false;    // fsync each chunk before it is announced (mkbulk run)
   // Where the rejects report goes; empty: out_dir/rejects.csv (no report when out_dir is empty
