@@ -53,6 +53,17 @@ struct byte_classes {
   std::uint64_t dash = 0;
   std::uint64_t at = 0;
   std::uint64_t local_only = 0;  // '_' and '+': fine before the '@', not after
+
+  // Only the value's bytes (the bits of all) count.
+  [[gnu::always_inline]] byte_classes& keep(std::uint64_t all) noexcept {
+    digit &= all;
+    alpha &= all;
+    dot &= all;
+    dash &= all;
+    at &= all;
+    local_only &= all;
+    return *this;
+  }
 };
 
 // Bit k of the result set where byte k of the 16 in v lies in [lo, hi] (ASCII bounds: signed
@@ -84,13 +95,7 @@ template <unsigned V>
     c.at |= equal_to(v, '@') << at;
     c.local_only |= (equal_to(v, '_') | equal_to(v, '+')) << at;
   }
-  c.digit &= all;
-  c.alpha &= all;
-  c.dot &= all;
-  c.dash &= all;
-  c.at &= all;
-  c.local_only &= all;
-  return c;
+  return c.keep(all);
 }
 
 template <unsigned V>
@@ -171,13 +176,7 @@ __attribute__((target("avx2"))) inline byte_classes classify32(const char* p,
     c.at |= equal_to32(v, '@') << at;
     c.local_only |= (equal_to32(v, '_') | equal_to32(v, '+')) << at;
   }
-  c.digit &= all;
-  c.alpha &= all;
-  c.dot &= all;
-  c.dash &= all;
-  c.at &= all;
-  c.local_only &= all;
-  return c;
+  return c.keep(all);
 }
 
 template <unsigned V>
