@@ -110,18 +110,19 @@ void block_index::build(const std::uint8_t* d, std::size_t len, std::uint8_t del
   blocks_.resize(nb);
   spans_.clear();
   scratch_.resize(std::min(nb, KERNEL_BLOCKS));
-  std::vector<std::uint64_t> nl(scratch_.size());
-  std::vector<std::uint64_t> cand(scratch_.size());
+  nl_.resize(scratch_.size());
+  cand_.resize(scratch_.size());
   state_.resize(nb + 1);
   scan_carry carry{};  // a state of our own, kept per block in state_
   for (std::size_t first = 0; first < nb; first += KERNEL_BLOCKS) {
     const std::size_t n = std::min(KERNEL_BLOCKS, nb - first);
     std::uint64_t c = carry.in_quote;
     kernel(d + 64 * first, n, delimiter, carry, scratch_.data());
-    compare_masks(d + 64 * first, n, delimiter, nl.data(), cand.data());
+    compare_masks(d + 64 * first, n, delimiter, nl_.data(), cand_.data());
     for (std::size_t k = 0; k < n; ++k) {
       const block_masks& m = scratch_[k];
-      blocks_[first + k] = indexed_block{m.structural, cand[k] & ~m.quote, m.quote, m.special, nl[k]};
+      blocks_[first + k] =
+          indexed_block{m.structural, cand_[k] & ~m.quote, m.quote, m.special, nl_[k]};
       state_[first + k] = c;
       c ^= odd_mask(m.quote);
     }

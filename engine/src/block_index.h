@@ -50,7 +50,9 @@ class block_index {
   std::vector<indexed_block> blocks_;
   std::vector<std::uint64_t> state_;  // the reader's quote state before each block (one more)
   std::vector<checked_span> spans_;
-  std::vector<block_masks> scratch_;
+  std::vector<block_masks> scratch_;  // build's buffers for one kernel call
+  std::vector<std::uint64_t> nl_;
+  std::vector<std::uint64_t> cand_;
 };
 
 // All ones when x has an odd number of bits (a block with an odd number of quotes flips the

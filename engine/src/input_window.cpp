@@ -12,8 +12,6 @@
 
 namespace mkbulk::engine::detail {
 namespace {
-// Room in front of each block for the window's unfinished tail.
-constexpr std::size_t HEAD_ROOM = std::size_t{64} << 10;
 constexpr std::size_t SLOTS_READ_AHEAD = 4;  // one parsed, up to three read ahead
 constexpr std::size_t SLOTS_INLINE = 2;      // the window's and the next
 constexpr int POLL_MS = 100;                 // a pipe's reader looks for a stop this often
@@ -191,8 +189,6 @@ bool input_window::read_some() {
     // The usual case: the tail goes into the head room, right before the new bytes.
     std::uint8_t* dst = block + sl.used - len_;
     if (len_ != 0) std::memcpy(dst, data_, len_);
-    index_ = sl.indexed && sl.used == 0 ? &sl.index : nullptr;
-    shift_ = -static_cast<std::ptrdiff_t>(len_);
     data_ = dst;
     len_ += avail;
     if (cur_ != NONE) release(cur_);
@@ -203,7 +199,6 @@ bool input_window::read_some() {
   }
   // A long record: the window lives in the large buffer, filled from the slots.
   if (!big_) big_.reset(new std::uint8_t[cap_ + WINDOW_PADDING]);
-  index_ = nullptr;
   if (data_ != big_.get()) std::memmove(big_.get(), data_, len_);
   data_ = big_.get();
   if (cur_ != NONE) {
@@ -230,7 +225,6 @@ void input_window::compact(std::size_t from) noexcept {
   data_ += from;
   len_ -= from;
   base_ += from;
-  shift_ += static_cast<std::ptrdiff_t>(from);
 }
 
 }  // namespace mkbulk::engine::detail

@@ -47,8 +47,11 @@ class input_window {
   // The index of the block that the window's newest bytes come from (null: none); window
   // position x is block position x + shift.
   [[nodiscard]] const block_index* index(std::ptrdiff_t& shift) const noexcept {
-    shift = shift_;
-    return index_;
+    // Only a slot that was whole when the window moved in: in one partly moved into the large
+    // buffer first, the tail was copied over block bytes that the index describes.
+    if (cur_ == NONE || !slots_[cur_].indexed || slots_[cur_].used != 0) return nullptr;
+    shift = data_ - (slots_[cur_].buf.get() + HEAD_ROOM);
+    return &slots_[cur_].index;
   }
 
   [[nodiscard]] const std::uint8_t* data() const noexcept { return data_; }
@@ -62,6 +65,7 @@ class input_window {
 
  private:
   static constexpr std::size_t NONE = ~std::size_t{0};
+  static constexpr std::size_t HEAD_ROOM = std::size_t{64} << 10;  // for the window's tail
   struct slot {
     std::unique_ptr<std::uint8_t[]> buf;  // head room, block, padding
     std::size_t len = 0;                  // bytes read into the block
@@ -95,8 +99,6 @@ class input_window {
   std::size_t cur_ = NONE;      // the slot that holds the window's data (NONE: big_ or none)
   std::size_t pending_ = NONE;  // a slot partly moved into big_
   std::unique_ptr<std::uint8_t[]> big_;
-  const block_index* index_ = nullptr;
-  std::ptrdiff_t shift_ = 0;
 
   // The slots and the read-ahead thread.
   std::vector<slot> slots_;

@@ -237,18 +237,13 @@ split_run::scan_result split_run::scan_fast(std::size_t rs) {
       }
       nb = std::min(WINDOW_BLOCKS, (seg_end - w + 63) / 64);
       seg_end = std::min(seg_end, w + nb * 64);
-      const std::uint64_t in = carry.in_quote;
       kernel_(d + w, nb, delim_, carry, masks_.data());
       line_end_masks(d + w, nb, nl_masks_.data());
       if (seg_end < w + nb * 64 && seg_end < len) {
-        // The pass ends inside its last block: the quote state at seg_end, not the block's end.
-        std::uint64_t c = in;
-        for (std::size_t b = 0; b < nb; ++b) {
-          std::uint64_t q = masks_[b].quote;
-          if (b + 1 == nb) q &= (std::uint64_t{1} << (seg_end - w - 64 * b)) - 1;
-          c ^= odd_mask(q);
-        }
-        carry.in_quote = c;
+        // The pass ends inside its last block: the quote state at seg_end, not the block's end
+        // (take back the quotes from seg_end on).
+        const std::size_t at = seg_end - (w + 64 * (nb - 1));  // < 64
+        carry.in_quote ^= odd_mask(masks_[nb - 1].quote & (~std::uint64_t{0} << at));
       }
     }
     for (std::size_t b = 0; b < nb; ++b) {
