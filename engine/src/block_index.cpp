@@ -107,24 +107,20 @@ void line_end_masks(const std::uint8_t* d, std::size_t nb, std::uint64_t* out) n
 void block_index::build(const std::uint8_t* d, std::size_t len, std::uint8_t delimiter,
                         scan_kernel_fn kernel) {
   const std::size_t nb = (len + 63) / 64;
-  blocks_.resize(nb);
-  spans_.clear();
-  scratch_.resize(std::min(nb, KERNEL_BLOCKS));
-  nl_.resize(scratch_.size());
-  cand_.resize(scratch_.size());
+  masks_.resize(nb);
+  cand_.resize(nb);
+  nl_.resize(nb);
   state_.resize(nb + 1);
+  spans_.clear();
   scan_carry carry{};  // a state of our own, kept per block in state_
   for (std::size_t first = 0; first < nb; first += KERNEL_BLOCKS) {
     const std::size_t n = std::min(KERNEL_BLOCKS, nb - first);
     std::uint64_t c = carry.in_quote;
-    kernel(d + 64 * first, n, delimiter, carry, scratch_.data());
-    compare_masks(d + 64 * first, n, delimiter, nl_.data(), cand_.data());
-    for (std::size_t k = 0; k < n; ++k) {
-      const block_masks& m = scratch_[k];
-      blocks_[first + k] =
-          indexed_block{m.structural, cand_[k] & ~m.quote, m.quote, m.special, nl_[k]};
-      state_[first + k] = c;
-      c ^= odd_mask(m.quote);
+    kernel(d + 64 * first, n, delimiter, carry, masks_.data() + first);
+    compare_masks(d + 64 * first, n, delimiter, nl_.data() + first, cand_.data() + first);
+    for (std::size_t k = first; k < first + n; ++k) {
+      state_[k] = c;
+      c ^= odd_mask(masks_[k].quote);
     }
   }
   state_[nb] = carry.in_quote;
@@ -133,7 +129,7 @@ void block_index::build(const std::uint8_t* d, std::size_t len, std::uint8_t del
   const std::uint64_t last_valid = len % 64 == 0 ? ~std::uint64_t{0}
                                                  : (std::uint64_t{1} << (len % 64)) - 1;
   const auto nl_at = [&](std::size_t b) {
-    return b + 1 == nb ? blocks_[b].nl & last_valid : blocks_[b].nl;
+    return b + 1 == nb ? nl_[b] & last_valid : nl_[b];
   };
   const auto first_line_end = [&](std::size_t from) -> std::size_t {
     for (std::size_t b = from / 64; b < nb; ++b) {
@@ -158,24 +154,13 @@ void block_index::build(const std::uint8_t* d, std::size_t len, std::uint8_t del
     std::size_t end = std::max(begin + 1, (begin / SPAN_BYTES + 1) * SPAN_BYTES);
     end = end >= last ? last : std::min(last, first_line_end(end));
     std::uint64_t any_special = 0;
-    for (std::size_t b = begin / 64; b <= (end - 1) / 64; ++b) any_special |= blocks_[b].special;
+    for (std::size_t b = begin / 64; b <= (end - 1) / 64; ++b) any_special |= masks_[b].special;
     const auto* p = reinterpret_cast<const char*>(d + begin);
     const bool clean = any_special == 0 || (std::memchr(p, 0, end - begin) == nullptr &&
                                             simdjson::validate_utf8(p, end - begin));
     spans_.push_back(checked_span{begin, end, clean});
     begin = end;
   }
-}
-
-void block_index::expand(std::size_t first, std::size_t n, scan_carry& carry, block_masks* out,
-                         std::uint64_t* nl) const noexcept {
-  const std::uint64_t delta = carry.in_quote ^ state_[first];
-  for (std::size_t k = 0; k < n; ++k) {
-    const indexed_block& x = blocks_[first + k];
-    out[k] = block_masks{x.structural ^ (delta & x.cand), x.quote, x.special};
-    nl[k] = x.nl;
-  }
-  carry.in_quote = state_[first + n] ^ delta;
 }
 
 const checked_span* block_index::span_of(std::size_t begin, std::size_t end) const noexcept {

@@ -1,5 +1,5 @@
 // Stage 1 done ahead: the read-ahead thread indexes each block it reads, so that the parsing
-// thread only picks bits. The scan kernel's masks are kept in a form that does not depend on
+// thread only picks bits (index_run below). The scan kernel's masks are kept in a form that does not depend on
 // the quote state at the block's start (the parser knows that state only when it gets there,
 // and a resynchronisation resets it), with the CR/LF bits, and the stretches between line ends
 // that hold no NUL and only valid UTF-8. Also the CR/LF masks for the parser's own scans.
@@ -13,16 +13,19 @@
 
 namespace mkbulk::engine::detail {
 
-// 64 bytes of input, indexed. For another quote state at the block's start the structural
-// bits are the other candidates: structural ^ cand. The reader's state differs from the
-// parser's only by a constant along the block (both flip on the same quotes), so the parser
-// pays one XOR per block and no parity.
-struct indexed_block {
-  std::uint64_t structural;  // the kernel's, for the reader's quote state (state_ below)
-  std::uint64_t cand;        // delimiter, CR and LF bits that are not quotes
-  std::uint64_t quote;    // as block_masks
-  std::uint64_t special;  // as block_masks
-  std::uint64_t nl;       // CR and LF bytes, quoted or not
+// A run of indexed blocks as the parser sees them from its own quote state. The masks are the
+// kernel's for the reader's state; for the other state at the block's start the structural
+// bits are the other candidates (structural ^ cand). The reader's state differs from the
+// parser's only by a constant along the run (both flip on the same quotes), so the parser pays
+// one AND and one XOR per block and no parity, and nothing is copied.
+struct index_run {
+  const block_masks* masks;  // quote and special bits as they are; structural: see below
+  const std::uint64_t* cand;  // delimiter, CR and LF bits (never quotes)
+  const std::uint64_t* nl;    // CR and LF bytes, quoted or not
+  std::uint64_t delta;        // all ones when the parser's state differs from the reader's
+  [[nodiscard]] std::uint64_t structural(std::size_t k) const noexcept {
+    return masks[k].structural ^ (delta & cand[k]);
+  }
 };
 
 // [begin, end) in block positions: begin and end are CR/LF bytes (ASCII, so a cut there never
@@ -38,21 +41,24 @@ class block_index {
   // Indexes len bytes at d (readable in whole 64-byte blocks: the caller pads them).
   void build(const std::uint8_t* d, std::size_t len, std::uint8_t delimiter,
              scan_kernel_fn kernel);
-  [[nodiscard]] std::size_t blocks() const noexcept { return blocks_.size(); }
+  [[nodiscard]] std::size_t blocks() const noexcept { return masks_.size(); }
   // The kernel's answer for n blocks from block first, for the quote state carry at its start
-  // (updated to the state after them): masks into out, CR/LF bits into nl.
-  void expand(std::size_t first, std::size_t n, scan_carry& carry, block_masks* out,
-              std::uint64_t* nl) const noexcept;
+  // (updated to the state after them).
+  [[nodiscard]] index_run run(std::size_t first, std::size_t n, scan_carry& carry) const noexcept {
+    const std::uint64_t delta = carry.in_quote ^ state_[first];
+    carry.in_quote = state_[first + n] ^ delta;
+    return index_run{masks_.data() + first, cand_.data() + first, nl_.data() + first, delta};
+  }
   // The checked span that holds [begin, end) (block positions), or null.
   [[nodiscard]] const checked_span* span_of(std::size_t begin, std::size_t end) const noexcept;
 
  private:
-  std::vector<indexed_block> blocks_;
+  // Per block, written in place by the kernel and the compare pass.
+  std::vector<block_masks> masks_;    // for the reader's quote state (state_ below)
+  std::vector<std::uint64_t> cand_;   // delimiter, CR and LF bits
+  std::vector<std::uint64_t> nl_;     // CR and LF bits
   std::vector<std::uint64_t> state_;  // the reader's quote state before each block (one more)
   std::vector<checked_span> spans_;
-  std::vector<block_masks> scratch_;  // build's buffers for one kernel call
-  std::vector<std::uint64_t> nl_;
-  std::vector<std::uint64_t> cand_;
 };
 
 // All ones when x has an odd number of bits (a block with an odd number of quotes flips the

@@ -27,6 +27,7 @@ void split_run::report_progress(bool force) {
 
 bool split_run::main_loop() {
   masks_.resize(WINDOW_BLOCKS);
+  nl_masks_.resize(WINDOW_BLOCKS);
   std::size_t rs = header_next_;
   for (;;) {
     if (writer_->failed()) {
@@ -211,23 +212,23 @@ split_run::scan_result split_run::scan_fast(std::size_t rs) {
     }
     nd += count;
   };
-  nl_masks_.resize(WINDOW_BLOCKS);
   // The read-ahead thread's index of the window's newest block (block_index.h), if any: its
-  // blocks are expanded by our quote state instead of scanned. Where the index does not reach
-  // or is not aligned with us (the tail of the previous block; a restart), the kernel scans
-  // up to the next indexed block.
+  // blocks are read in place, seen from our quote state, instead of scanned. Where the index
+  // does not reach or is not aligned with us (the tail of the previous block; a restart), the
+  // kernel scans up to the next indexed block.
   std::ptrdiff_t shift = 0;
   const block_index* ix = win_.index(shift);
   for (std::size_t w = rs; w < len;) {
     std::size_t nb = 0;
     std::size_t seg_end = len;  // the bytes of this pass: [w, seg_end)
+    index_run run{};
     const std::ptrdiff_t bp = static_cast<std::ptrdiff_t>(w) + shift;
     const bool indexed = ix != nullptr && bp >= 0 && bp % 64 == 0 &&
                          static_cast<std::size_t>(bp / 64) < ix->blocks();
     if (indexed) {
       const auto first = static_cast<std::size_t>(bp / 64);
-      nb = std::min(WINDOW_BLOCKS, ix->blocks() - first);
-      ix->expand(first, nb, carry, masks_.data(), nl_masks_.data());
+      nb = ix->blocks() - first;
+      run = ix->run(first, nb, carry);
       seg_end = std::min(len, w + nb * 64);
     } else {
       if (ix != nullptr && bp < 0) {
@@ -239,6 +240,8 @@ split_run::scan_result split_run::scan_fast(std::size_t rs) {
       seg_end = std::min(seg_end, w + nb * 64);
       kernel_(d + w, nb, delim_, carry, masks_.data());
       line_end_masks(d + w, nb, nl_masks_.data());
+      // Our own masks are for our quote state: no delta (cand is then never read for effect).
+      run = index_run{masks_.data(), nl_masks_.data(), nl_masks_.data(), 0};
       if (seg_end < w + nb * 64 && seg_end < len) {
         // The pass ends inside its last block: the quote state at seg_end, not the block's end
         // (take back the quotes from seg_end on).
@@ -251,9 +254,9 @@ split_run::scan_result split_run::scan_fast(std::size_t rs) {
       const std::uint64_t valid = (seg_end - pos0 >= 64)
                                       ? ~std::uint64_t{0}
                                       : (std::uint64_t{1} << (seg_end - pos0)) - 1;
-      const block_masks& m = masks_[b];
-      const std::uint64_t nl = nl_masks_[b] & valid;
-      const std::uint64_t s = m.structural & valid;
+      const block_masks& m = run.masks[b];
+      const std::uint64_t nl = run.nl[b] & valid;
+      const std::uint64_t s = run.structural(b) & valid;
       const std::uint64_t q = m.quote & valid;
       const std::uint64_t sp = m.special & valid;
       const std::uint64_t inner = nl & ~s;
@@ -286,7 +289,7 @@ split_run::scan_result split_run::scan_fast(std::size_t rs) {
         }
         std::size_t resume = next;
         step st;
-        quote_masks_ = rs >= w ? masks_.data() : nullptr;
+        quote_run_ = rs >= w ? &run : nullptr;
         quote_base_ = w;
         if (lq != NO_POS && lq >= rs) {
           st = quoted_record(rs, p, eol, nd, lk_b, lk_e == NO_POS ? p : lk_e,
@@ -295,7 +298,7 @@ split_run::scan_result split_run::scan_fast(std::size_t rs) {
           st = fast_record(rs, p, eol, nd, lk_b, lk_e == NO_POS ? p : lk_e,
                            ls != NO_POS && ls >= rs);
         }
-        quote_masks_ = nullptr;
+        quote_run_ = nullptr;
         if (st != step::ok) return {st, rs};
         if (resume != next || window_moved_) {
           window_moved_ = false;
