@@ -9,7 +9,7 @@ void scan_blocks_scalar(const std::uint8_t* data, std::size_t n_blocks, std::uin
   bool in_quote = carry.in_quote != 0;
   for (std::size_t b = 0; b < n_blocks; ++b) {
     const std::uint8_t* block = data + b * SCAN_BLOCK_BYTES;
-    block_masks m{0, 0, 0};
+    block_masks m{0, 0, 0, 0};
     for (std::size_t i = 0; i < SCAN_BLOCK_BYTES; ++i) {
       const std::uint8_t c = block[i];
       const std::uint64_t bit = std::uint64_t{1} << i;
@@ -20,6 +20,7 @@ void scan_blocks_scalar(const std::uint8_t* data, std::size_t n_blocks, std::uin
         m.structural |= bit;
       }
       if (c == 0 || c >= 0x80) m.special |= bit;
+      if (c == '\n' || c == '\r') m.newline |= bit;
     }
     out[b] = m;
   }

@@ -27,7 +27,6 @@ void split_run::report_progress(bool force) {
 
 bool split_run::main_loop() {
   masks_.resize(WINDOW_BLOCKS);
-  nl_masks_.resize(WINDOW_BLOCKS);
   std::size_t rs = header_next_;
   for (;;) {
     if (writer_->failed()) {
@@ -213,24 +212,28 @@ split_run::scan_result split_run::scan_fast(std::size_t rs) {
     nd += count;
   };
   // The read-ahead thread's index of the window's newest block (block_index.h), if any: its
-  // blocks are read in place, seen from our quote state, instead of scanned. Where the index
-  // does not reach or is not aligned with us (the tail of the previous block; a restart), the
-  // kernel scans up to the next indexed block.
+  // blocks' masks are read in place instead of scanned. Where the index does not reach, is
+  // not aligned with us (the tail of the previous block; a restart) or was made from the other
+  // quote state (a quoted value spans the block's start), the kernel scans here.
   std::ptrdiff_t shift = 0;
   const block_index* ix = win_.index(shift);
   for (std::size_t w = rs; w < len;) {
     std::size_t nb = 0;
     std::size_t seg_end = len;  // the bytes of this pass: [w, seg_end)
-    index_run run{};
+    const block_masks* masks = nullptr;
     const std::ptrdiff_t bp = static_cast<std::ptrdiff_t>(w) + shift;
-    const bool indexed = ix != nullptr && bp >= 0 && bp % 64 == 0 &&
-                         static_cast<std::size_t>(bp / 64) < ix->blocks();
-    if (indexed) {
+    if (ix != nullptr && bp >= 0 && bp % 64 == 0 &&
+        static_cast<std::size_t>(bp / 64) < ix->blocks()) {
       const auto first = static_cast<std::size_t>(bp / 64);
       nb = ix->blocks() - first;
-      run = ix->run(first, nb, carry);
-      seg_end = std::min(len, w + nb * 64);
-    } else {
+      masks = ix->run(first, nb, carry);
+      if (masks != nullptr) {
+        seg_end = std::min(len, w + nb * 64);
+      } else {
+        ix = nullptr;  // the other quote state: so for the rest of the block
+      }
+    }
+    if (masks == nullptr) {
       if (ix != nullptr && bp < 0) {
         seg_end = std::min(len, w + static_cast<std::size_t>(-bp));
       } else if (ix != nullptr && static_cast<std::size_t>(bp / 64) < ix->blocks()) {
@@ -239,9 +242,7 @@ split_run::scan_result split_run::scan_fast(std::size_t rs) {
       nb = std::min(WINDOW_BLOCKS, (seg_end - w + 63) / 64);
       seg_end = std::min(seg_end, w + nb * 64);
       kernel_(d + w, nb, delim_, carry, masks_.data());
-      line_end_masks(d + w, nb, nl_masks_.data());
-      // Our own masks are for our quote state: no delta (cand is then never read for effect).
-      run = index_run{masks_.data(), nl_masks_.data(), nl_masks_.data(), 0};
+      masks = masks_.data();
       if (seg_end < w + nb * 64 && seg_end < len) {
         // The pass ends inside its last block: the quote state at seg_end, not the block's end
         // (take back the quotes from seg_end on).
@@ -254,9 +255,9 @@ split_run::scan_result split_run::scan_fast(std::size_t rs) {
       const std::uint64_t valid = (seg_end - pos0 >= 64)
                                       ? ~std::uint64_t{0}
                                       : (std::uint64_t{1} << (seg_end - pos0)) - 1;
-      const block_masks& m = run.masks[b];
-      const std::uint64_t nl = run.nl[b] & valid;
-      const std::uint64_t s = run.structural(b) & valid;
+      const block_masks& m = masks[b];
+      const std::uint64_t nl = m.newline & valid;
+      const std::uint64_t s = m.structural & valid;
       const std::uint64_t q = m.quote & valid;
       const std::uint64_t sp = m.special & valid;
       const std::uint64_t inner = nl & ~s;
@@ -289,7 +290,7 @@ split_run::scan_result split_run::scan_fast(std::size_t rs) {
         }
         std::size_t resume = next;
         step st;
-        quote_run_ = rs >= w ? &run : nullptr;
+        quote_masks_ = rs >= w ? masks : nullptr;
         quote_base_ = w;
         if (lq != NO_POS && lq >= rs) {
           st = quoted_record(rs, p, eol, nd, lk_b, lk_e == NO_POS ? p : lk_e,
@@ -298,7 +299,7 @@ split_run::scan_result split_run::scan_fast(std::size_t rs) {
           st = fast_record(rs, p, eol, nd, lk_b, lk_e == NO_POS ? p : lk_e,
                            ls != NO_POS && ls >= rs);
         }
-        quote_run_ = nullptr;
+        quote_masks_ = nullptr;
         if (st != step::ok) return {st, rs};
         if (resume != next || window_moved_) {
           window_moved_ = false;

@@ -119,16 +119,16 @@ void split_run::walk_spans(std::size_t rs, std::size_t end) {
 
 bool split_run::mask_spans(std::size_t rs, std::size_t end) {
   // The fields from the scan kernel's delimiter bits, when scan_fast left its window's masks
-  // (quote_run_) for this record: the record is plain RFC 4180 (no quote, or quoted_record()
+  // (quote_masks_) for this record: the record is plain RFC 4180 (no quote, or quoted_record()
   // checked every one) and the kernel's quote parity was 0 at rs, so its structural bits in
   // [rs, end) are exactly the field delimiters; no byte of the record is read again except a
   // field's first (is it quoted?).
-  if (quote_run_ == nullptr || end <= rs) return false;
+  if (quote_masks_ == nullptr || end <= rs) return false;
   const auto* d = reinterpret_cast<const char*>(win_.data());
   std::size_t bi = (rs - quote_base_) >> 6;
   const std::size_t last = (end - 1 - quote_base_) >> 6;
   const auto load = [&] {  // the delimiter bits of block bi that lie in [rs, end)
-    std::uint64_t m = quote_run_->structural(bi);
+    std::uint64_t m = quote_masks_[bi].structural;
     if (bi == last) {
       const std::size_t top = end - quote_base_ - (last << 6);  // 1..64
       if (top < 64) m &= (std::uint64_t{1} << top) - 1;

@@ -172,19 +172,19 @@ split_run::step split_run::quoted_record(std::size_t rs, std::size_t p, line_end
   if (!fast_copy_ || (inner_eol && nd + 1 != n_fields_)) return careful();
   const char delim = static_cast<char>(delim_);
   // The next '"' in [from, p): from the kernel's quote bits when they cover the record (the
-  // caller sets quote_run_ then), else memchr.
+  // caller sets quote_masks_ then), else memchr.
   const auto next_quote = [&](std::size_t from) -> std::size_t {
     if (from >= p) return NO_POS;
-    if (quote_run_ == nullptr) {
+    if (quote_masks_ == nullptr) {
       const auto* q = static_cast<const char*>(std::memchr(d + from, '"', p - from));
       return q == nullptr ? NO_POS : static_cast<std::size_t>(q - d);
     }
     std::size_t bi = (from - quote_base_) >> 6;
     const std::size_t last = (p - 1 - quote_base_) >> 6;
-    std::uint64_t bits = quote_run_->masks[bi].quote & (~std::uint64_t{0} << ((from - quote_base_) & 63));
+    std::uint64_t bits = quote_masks_[bi].quote & (~std::uint64_t{0} << ((from - quote_base_) & 63));
     while (bits == 0) {
       if (bi == last) return NO_POS;
-      bits = quote_run_->masks[++bi].quote;
+      bits = quote_masks_[++bi].quote;
     }
     const std::size_t at = quote_base_ + (bi << 6) + static_cast<std::size_t>(std::countr_zero(bits));
     return at < p ? at : NO_POS;

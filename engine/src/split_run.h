@@ -137,12 +137,11 @@ class split_run {
   std::size_t dirty_until_ = 0;
   bool too_many_ = false;
 
-  std::vector<block_masks> masks_;
-  std::vector<std::uint64_t> nl_masks_;  // CR/LF bytes of the same blocks (scan_fast)
-  // While scan_fast hands a record that lies wholly in its current pass to quoted_record or
-  // fast_record: that pass's masks (block_index.h) and the window position of its first block
-  // (quoted_record walks its quote bits, pre-flight its delimiter bits).
-  const index_run* quote_run_ = nullptr;
+  std::vector<block_masks> masks_;  // scan_fast's own kernel passes (no index)
+  // While scan_fast hands a record that lies wholly in its current kernel window to
+  // quoted_record or fast_record: that window's masks and the window position of its first
+  // block (quoted_record walks its quote bits, pre-flight its delimiter bits).
+  const block_masks* quote_masks_ = nullptr;
   std::size_t quote_base_ = 0;
   std::vector<std::size_t> delims_;
   // Pre-flight with fast_copy_ (the loop is scan_fast): the 64-byte blocks of delimiter bits

@@ -30,7 +30,7 @@ struct scan_output {
 scan_output run_kernel(scan_kernel_fn fn, const std::uint8_t* data, std::size_t n_blocks,
                        std::uint8_t delimiter, std::uint64_t carry_in) {
   scan_output r;
-  r.masks.assign(n_blocks, block_masks{0xdead, 0xbeef, 0xf00d});
+  r.masks.assign(n_blocks, block_masks{0xdead, 0xbeef, 0xf00d, 0xface});
   r.carry.in_quote = carry_in;
   fn(data, n_blocks, delimiter, r.carry, r.masks.data());
   return r;
@@ -59,6 +59,7 @@ TEST(scalar_kernel, plain_fields_and_line_end) {
   EXPECT_EQ(r.masks[0].structural, bits({2, 4, 5}));
   EXPECT_EQ(r.masks[0].quote, 0u);
   EXPECT_EQ(r.masks[0].special, 0u);
+  EXPECT_EQ(r.masks[0].newline, bits({4, 5}));
   EXPECT_EQ(r.carry.in_quote, 0u);
 }
 
@@ -68,6 +69,7 @@ TEST(scalar_kernel, delimiter_and_newline_inside_quotes_are_not_structural) {
   const auto r = run_kernel(&scan_blocks_scalar, data.data(), 1, ',', 0);
   EXPECT_EQ(r.masks[0].quote, bits({2, 7, 8, 10}));
   EXPECT_EQ(r.masks[0].structural, bits({1, 11, 13}));
+  EXPECT_EQ(r.masks[0].newline, bits({6, 13}));  // quoted or not
   EXPECT_EQ(r.carry.in_quote, 0u);
 }
 
@@ -180,6 +182,7 @@ class kernel_vs_scalar : public ::testing::TestWithParam<scan_kernel_info> {
       ASSERT_EQ(got.masks[b].structural, want.masks[b].structural) << what << " block " << b;
       ASSERT_EQ(got.masks[b].quote, want.masks[b].quote) << what << " block " << b;
       ASSERT_EQ(got.masks[b].special, want.masks[b].special) << what << " block " << b;
+      ASSERT_EQ(got.masks[b].newline, want.masks[b].newline) << what << " block " << b;
     }
     ASSERT_EQ(got.carry, want.carry) << what;
   }

@@ -40,18 +40,21 @@ inline void scan_blocks_simd(const std::uint8_t* data, std::size_t n_blocks, std
     std::uint64_t quote = 0;
     std::uint64_t candidate = 0;
     std::uint64_t special = 0;
+    std::uint64_t newline = 0;
     for (std::size_t k = 0; k < STEPS; ++k) {
       const batch v = batch::load_unaligned(block + k * LANES);
       const std::size_t shift = k * LANES;
       quote |= Ops::bits(v == quote_v) << shift;
-      candidate |= Ops::bits((v == delim_v) | (v == lf_v) | (v == cr_v)) << shift;
+      const auto eol = (v == lf_v) | (v == cr_v);
+      newline |= Ops::bits(eol) << shift;
+      candidate |= Ops::bits(eol | (v == delim_v)) << shift;
       // Signed trick: as int8, NUL and every byte >= 0x80 are exactly the values < 1.
       special |= Ops::bits(v < one_v) << shift;
     }
     // Prefix-XOR marks the bytes after an odd number of quotes (inclusive): inside a quoted
     // region. Quote bytes are never structural, whatever the delimiter is.
     const std::uint64_t inside = Ops::prefix_xor(quote) ^ in_quote;
-    out[b] = block_masks{candidate & ~quote & ~inside, quote, special};
+    out[b] = block_masks{candidate & ~quote & ~inside, quote, special, newline};
     in_quote = std::uint64_t{0} - (inside >> 63);  // sign-broadcast of the last byte's state
   }
   carry.in_quote = in_quote;

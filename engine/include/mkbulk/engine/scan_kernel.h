@@ -23,6 +23,9 @@ struct block_masks {
   // NUL bytes and bytes >= 0x80: the record that holds one needs a closer look (NUL is
   // rejected, non-ASCII is UTF-8 validated).
   std::uint64_t special;
+  // Every '\n' and '\r' byte, inside or outside quotes: with structural, it tells record ends
+  // from delimiters and finds line ends inside quoted values.
+  std::uint64_t newline;
 
   friend bool operator==(const block_masks&, const block_masks&) = default;
 };
