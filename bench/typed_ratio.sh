@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Issue 5's pre-flight benchmark: `mkbulk split --duplicates off` on the same generated 1 GiB
 # export (page cache) without and with `--schema describe.json`, for `--threads 1` and the
-# default threads, in one hyperfine run; prints the medians and typed/plain throughput ratios
-# (goal: >= 0.80). describe.json comes from a mkbulk-sandbox started here (token and
-# GET /rest/v1/leads/describe.json by curl; the client secret travels in curl's config on stdin,
-# never in argv) and is kept in the work directory. Writes nothing in the repository.
+# default threads, timed by hyperfine in RUNS rounds of one run of every command each (after one
+# warm-up round), so that a load that drifts on the shared machine slows every command alike;
+# prints the medians and the typed/plain throughput ratios (goal: >= 0.80): the ratio of the
+# medians, and the median, min and max of the per-round ratios (the spread). describe.json comes
+# from a mkbulk-sandbox started here (token and GET /rest/v1/leads/describe.json by curl; the
+# client secret travels in curl's config on stdin, never in argv) and is kept in the work
+# directory. Writes nothing in the repository.
 #
 #   bench/typed_ratio.sh [BUILD_DIR]     (default: build/release, else the first build/* with
 #                                         mkbulk, mkbulk-gen and mkbulk-sandbox)
-#   env: RUNS (default 5), WORK (default /tmp/mkbulk-typed-ratio), SIZE (default 1G),
+#   env: RUNS (rounds, default 5), WORK (default /tmp/mkbulk-typed-ratio), SIZE (default 1G),
 #        MKBULK_SANDBOX_CLIENT_ID / MKBULK_SANDBOX_CLIENT_SECRET (optional: the sandbox's
 #        credentials; unset, a random secret is made for this run),
 #        BASE_BUILD (optional: a second build dir whose mkbulk is timed in the same run, plain
@@ -71,7 +74,8 @@ if [[ ! -s "$schema" ]]; then
   # token appear in no process's argv; the form values are URL-encoded by curl.
   token_json=$(printf 'url = "%s/identity/oauth/token"\ndata = "grant_type=client_credentials"\ndata-urlencode = "client_id=%s"\ndata-urlencode = "client_secret=%s"\n' \
     "$base_url" "$MKBULK_SANDBOX_CLIENT_ID" "$MKBULK_SANDBOX_CLIENT_SECRET" | curl -sS --fail -K -)
-  token=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])' <<<"$token_json")
+  token=$(printf '%s' "$token_json" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
   printf 'url = "%s/rest/v1/leads/describe.json"\nheader = "Authorization: Bearer %s"\n' \
     "$base_url" "$token" | curl -sS --fail -K - -o "$schema.tmp"
   unset token token_json
@@ -87,40 +91,53 @@ bytes=$(stat -L -c %s "$input")
 cat "$input" > /dev/null
 cat "$input" > /dev/null
 
-echo "input: $input ($bytes bytes), schema: $schema, $(nproc) cores, runs: $runs, mkbulk: $mkbulk" >&2
-json="$work/hyperfine.json"
+echo "input: $input ($bytes bytes), schema: $schema, $(nproc) cores, rounds: $runs, mkbulk: $mkbulk" >&2
 split_cmd() {  # mkbulk, output name, extra arguments
   echo "'$1' split '$input' --out-dir '$work/out/$2' --duplicates off ${*:3}"
 }
-base_cmds=()
+cmds=(-n "plain, 1 thread" "$(split_cmd "$mkbulk" p1 --threads 1)"
+      -n "typed, 1 thread" "$(split_cmd "$mkbulk" t1 --threads 1 --schema "'$schema'")"
+      -n "plain" "$(split_cmd "$mkbulk" p)"
+      -n "typed" "$(split_cmd "$mkbulk" t --schema "'$schema'")")
 if [[ -n "$base_mkbulk" ]]; then
-  base_cmds=(-n "base plain" "$(split_cmd "$base_mkbulk" bp)"
-             -n "base typed" "$(split_cmd "$base_mkbulk" bt --schema "'$schema'")")
+  cmds+=(-n "base plain" "$(split_cmd "$base_mkbulk" bp)"
+         -n "base typed" "$(split_cmd "$base_mkbulk" bt --schema "'$schema'")")
 fi
+rm -f "$work"/hyperfine-round-*.json
 # mkbulk exits 1 when rows were rejected (the export has defects): -i keeps hyperfine going.
-hyperfine --runs "$runs" --warmup 1 -i --export-json "$json" \
-  --prepare "rm -rf '$work/out' && mkdir -p '$work/out' && sync" \
-  -n "plain, 1 thread" "$(split_cmd "$mkbulk" p1 --threads 1)" \
-  -n "typed, 1 thread" "$(split_cmd "$mkbulk" t1 --threads 1 --schema "'$schema'")" \
-  -n "plain" "$(split_cmd "$mkbulk" p)" \
-  -n "typed" "$(split_cmd "$mkbulk" t --schema "'$schema'")" \
-  "${base_cmds[@]}" >&2
-rm -rf "$work/out"
+for ((round = 0; round <= runs; ++round)); do
+  json="$work/hyperfine-round-$round.json"
+  [[ $round -eq 0 ]] && json="$work/hyperfine-warmup.json"  # round 0 warms up, not counted
+  echo "round $round of $runs" >&2
+  hyperfine --runs 1 -i --style basic --export-json "$json" \
+    --prepare "rm -rf '$work/out' && mkdir -p '$work/out' && sync" "${cmds[@]}" >/dev/null
+done
+rm -rf "$work/out" "$work/hyperfine-warmup.json"
 
-python3 - "$json" "$bytes" <<'PY'
-import json, sys
-data = json.load(open(sys.argv[1]))
-size = int(sys.argv[2])
-res = {r["command"]: r for r in data["results"]}
+python3 - "$bytes" "$work"/hyperfine-round-*.json <<'PY'
+import json, statistics, sys
+size = int(sys.argv[1])
+rounds = [{r["command"]: r for r in json.load(open(f))["results"]} for f in sys.argv[2:]]
+names = list(rounds[0])
+def med(xs):
+    return statistics.median(xs)
+print(f"{len(rounds)} rounds; per command: median, min, max wall seconds, GB/s of the median, "
+      f"median user and sys seconds")
 print(f"{'command':<20}{'median s':>10}{'min s':>8}{'max s':>8}{'GB/s':>8}{'user s':>8}{'sys s':>7}")
-for name, r in res.items():
-    m = r["median"]
-    print(f"{name:<20}{m:>10.3f}{r['min']:>8.3f}{r['max']:>8.3f}{size / m / 1e9:>8.2f}"
-          f"{r['user']:>8.2f}{r['system']:>7.2f}")
+wall = {n: [r[n]["mean"] for r in rounds] for n in names}
+for n in names:
+    w = wall[n]
+    user = med([r[n]["user"] for r in rounds])
+    system = med([r[n]["system"] for r in rounds])
+    print(f"{n:<20}{med(w):>10.3f}{min(w):>8.3f}{max(w):>8.3f}{size / med(w) / 1e9:>8.2f}"
+          f"{user:>8.2f}{system:>7.2f}")
 for plain, typed, what in (("plain, 1 thread", "typed, 1 thread", "--threads 1"),
                            ("plain", "typed", "default threads"),
                            ("base plain", "base typed", "base, default threads")):
-    if plain in res and typed in res:
+    if plain in wall and typed in wall:
         # Throughput ratio = time ratio inverted; the goal is >= 0.80.
-        print(f"typed/plain throughput, {what}: {res[plain]['median'] / res[typed]['median']:.3f}")
+        per_round = [p / t for p, t in zip(wall[plain], wall[typed])]
+        print(f"typed/plain throughput, {what}: {med(wall[plain]) / med(wall[typed]):.3f} "
+              f"(medians); per round: median {med(per_round):.3f}, min {min(per_round):.3f}, "
+              f"max {max(per_round):.3f}")
 PY
