@@ -165,10 +165,6 @@ __attribute__((always_inline)) inline std::size_t count_bits(std::uint64_t x) no
   return static_cast<std::size_t>(__builtin_popcountll(x));
 }
 
-inline std::size_t highest(std::size_t pos0, std::uint64_t bits) noexcept {
-  return pos0 + 63 - static_cast<std::size_t>(std::countl_zero(bits));
-}
-
 }  // namespace
 
 // The hot loop when the dialect stays the same (no delimiter positions to keep): a line-end
@@ -182,9 +178,11 @@ split_run::scan_result split_run::scan_fast(std::size_t rs) {
   const std::uint8_t* d = win_.data();
   const std::size_t len = win_.size();
   scan_carry carry{};
-  std::size_t last_quote = NO_POS;
-  std::size_t last_special = NO_POS;
-  std::size_t last_inner = NO_POS;  // a CR/LF inside quotes (per the kernel's parity)
+  // Seen in the open record's bytes of earlier blocks: a quote, a special byte, a CR/LF inside
+  // quotes (per the kernel's parity).
+  std::uint64_t open_quote = 0;
+  std::uint64_t open_special = 0;
+  std::uint64_t open_inner = 0;
   std::size_t nd = 0;
   std::size_t lk_b = rs;
   std::size_t lk_e = NO_POS;
@@ -263,7 +261,9 @@ split_run::scan_result split_run::scan_fast(std::size_t rs) {
       const std::uint64_t inner = nl & ~s;
       std::uint64_t ends = s & nl;
       std::uint64_t delims = s & ~nl;
-      if (rs > pos0) delims &= ~((std::uint64_t{1} << (rs - pos0)) - 1);  // rs - pos0 < 64
+      // The bits from rs on (rs - pos0 < 64 here: rs is at most one past a CRLF's LF).
+      std::uint64_t from = rs > pos0 ? ~((std::uint64_t{1} << (rs - pos0)) - 1) : ~std::uint64_t{0};
+      delims &= from;
       while (ends != 0) {
         const auto i = static_cast<unsigned>(std::countr_zero(ends));
         ends &= ends - 1;
@@ -272,9 +272,10 @@ split_run::scan_result split_run::scan_fast(std::size_t rs) {
         const std::uint64_t below = (std::uint64_t{1} << i) - 1;
         take_delims(pos0, delims & below);
         delims &= ~below;
-        const std::size_t lq = (q & below) ? highest(pos0, q & below) : last_quote;
-        const std::size_t ls = (sp & below) ? highest(pos0, sp & below) : last_special;
-        const std::size_t li = (inner & below) ? highest(pos0, inner & below) : last_inner;
+        const std::uint64_t record = below & from;  // the record's bits in this block
+        const bool has_quote = (open_quote | (q & record)) != 0;
+        const bool has_special = (open_special | (sp & record)) != 0;
+        const bool has_inner = (open_inner | (inner & record)) != 0;
         std::size_t next = p + 1;
         line_end eol = line_end::lf;
         if (d[p] == '\r') {
@@ -292,12 +293,11 @@ split_run::scan_result split_run::scan_fast(std::size_t rs) {
         step st;
         quote_masks_ = rs >= w ? masks : nullptr;
         quote_base_ = w;
-        if (lq != NO_POS && lq >= rs) {
-          st = quoted_record(rs, p, eol, nd, lk_b, lk_e == NO_POS ? p : lk_e,
-                             ls != NO_POS && ls >= rs, li != NO_POS && li >= rs, resume);
+        if (has_quote) {
+          st = quoted_record(rs, p, eol, nd, lk_b, lk_e == NO_POS ? p : lk_e, has_special,
+                             has_inner, resume);
         } else {
-          st = fast_record(rs, p, eol, nd, lk_b, lk_e == NO_POS ? p : lk_e,
-                           ls != NO_POS && ls >= rs);
+          st = fast_record(rs, p, eol, nd, lk_b, lk_e == NO_POS ? p : lk_e, has_special);
         }
         quote_masks_ = nullptr;
         if (st != step::ok) return {st, rs};
@@ -309,11 +309,13 @@ split_run::scan_result split_run::scan_fast(std::size_t rs) {
         nd = 0;
         lk_b = rs;
         lk_e = NO_POS;
+        open_quote = open_special = open_inner = 0;
+        from = rs - pos0 < 64 ? ~((std::uint64_t{1} << (rs - pos0)) - 1) : 0;
       }
       take_delims(pos0, delims);  // the rest belong to the record still open
-      if (q != 0) last_quote = highest(pos0, q);
-      if (sp != 0) last_special = highest(pos0, sp);
-      if (inner != 0) last_inner = highest(pos0, inner);
+      open_quote |= q & from;
+      open_special |= sp & from;
+      open_inner |= inner & from;
     }
     w = seg_end;
   }
