@@ -171,10 +171,8 @@ __attribute__((always_inline)) inline std::size_t count_bits(std::uint64_t x) no
 // mask splits the structural bits into record ends and delimiters, so a record costs one
 // popcount of its delimiter bits instead of a visit per field; the lookup field's bounds come
 // from the few delimiter bits around it. Same decisions as scan(), which the tests check.
-// Built twice, for CPUs with POPCNT (all x86-64 since 2008) and for the x86-64 baseline, and
-// picked once at load time (no global -march).
-__attribute__((target_clones("popcnt", "default")))
-split_run::scan_result split_run::scan_fast(std::size_t rs) {
+// Built twice on x86-64, with POPCNT and for the baseline (MKBULK_POPCNT_CLONES, split_run.h).
+MKBULK_POPCNT_CLONES split_run::scan_result split_run::scan_fast(std::size_t rs) {
   const std::uint8_t* d = win_.data();
   const std::size_t len = win_.size();
   scan_carry carry{};
