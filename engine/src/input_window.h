@@ -24,6 +24,7 @@
 namespace mkbulk::engine::detail {
 
 inline constexpr std::size_t WINDOW_PADDING = 128;
+using block_buffer = std::unique_ptr<std::uint8_t[], void (*)(std::uint8_t*)>;  // freed by free()
 
 class input_window {
  public:
@@ -67,7 +68,7 @@ class input_window {
   static constexpr std::size_t NONE = ~std::size_t{0};
   static constexpr std::size_t HEAD_ROOM = std::size_t{64} << 10;  // for the window's tail
   struct slot {
-    std::unique_ptr<std::uint8_t[]> buf;  // head room, block, padding
+    block_buffer buf{nullptr, nullptr};  // head room, block, padding
     std::size_t len = 0;                  // bytes read into the block
     std::size_t used = 0;                 // of them, moved into the large buffer
     bool last = false;                    // the input ended after these bytes
