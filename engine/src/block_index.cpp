@@ -19,7 +19,7 @@ constexpr std::size_t SPAN_BYTES = std::size_t{64} << 10;  // one UTF-8 check pe
 }  // namespace
 
 void block_index::build(const std::uint8_t* d, std::size_t len, std::uint8_t delimiter,
-                        scan_kernel_fn kernel) {
+                        scan_kernel_fn kernel, typed_verdicts* verdicts) {
   const std::size_t nb = (len + 63) / 64;
   masks_.resize(nb);
   state_.resize(nb + 1);
@@ -35,6 +35,8 @@ void block_index::build(const std::uint8_t* d, std::size_t len, std::uint8_t del
     }
   }
   state_[nb] = carry.in_quote;
+  kept_.clear();
+  if (verdicts != nullptr) verdicts->build(d, len, masks_.data(), kept_);
   if (len == 0) return;
   // The line ends that cut the block into checked spans: the first at or after each 64 KiB.
   const std::uint64_t last_valid = len % 64 == 0 ? ~std::uint64_t{0}

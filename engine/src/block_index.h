@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "mkbulk/engine/scan_kernel.h"
+#include "typed_verdicts.h"
 
 namespace mkbulk::engine::detail {
 
@@ -25,9 +26,10 @@ struct checked_span {
 
 class block_index {
  public:
-  // Indexes len bytes at d (readable in whole 64-byte blocks: the caller pads them).
+  // Indexes len bytes at d (readable in whole 64-byte blocks: the caller pads them); with
+  // verdicts (pre-flight), also the plain records whose typed values are all kept.
   void build(const std::uint8_t* d, std::size_t len, std::uint8_t delimiter,
-             scan_kernel_fn kernel);
+             scan_kernel_fn kernel, typed_verdicts* verdicts = nullptr);
   [[nodiscard]] std::size_t blocks() const noexcept { return masks_.size(); }
   // The kernel's masks for the blocks from block first on, when the quote state carry at its
   // start is the reader's (carry then becomes the state after n of them); null otherwise.
@@ -37,6 +39,13 @@ class block_index {
     carry.in_quote = state_[first + n];
     return masks_.data() + first;
   }
+  // Whether the record [start, end) (block positions, end its line end) is one whose typed
+  // values build() found all kept. cursor: the caller's place in the list (0 for a new
+  // index), for records asked in increasing order.
+  [[nodiscard]] bool kept(std::size_t start, std::size_t end, std::size_t& cursor) const noexcept {
+    while (cursor < kept_.size() && kept_[cursor].start < start) ++cursor;
+    return cursor < kept_.size() && kept_[cursor].start == start && kept_[cursor].end == end;
+  }
   // The checked span that holds [begin, end) (block positions), or null.
   [[nodiscard]] const checked_span* span_of(std::size_t begin, std::size_t end) const noexcept;
 
@@ -44,6 +53,7 @@ class block_index {
   std::vector<block_masks> masks_;    // per block, for the reader's quote state, in place
   std::vector<std::uint64_t> state_;  // the reader's quote state before each block (one more)
   std::vector<checked_span> spans_;
+  std::vector<kept_record> kept_;  // in increasing order
 };
 
 // All ones when x has an odd number of bits (a block with an odd number of quotes flips the

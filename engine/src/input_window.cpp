@@ -118,16 +118,19 @@ void input_window::fill(slot& s, bool in_reader) {
   std::memset(dst + s.len, 0, WINDOW_PADDING);
 }
 
-void input_window::set_indexer(std::uint8_t delimiter, scan_kernel_fn kernel) {
+void input_window::set_indexer(std::uint8_t delimiter, scan_kernel_fn kernel,
+                               typed_verdicts* verdicts) {
   std::lock_guard lock(mutex_);
   index_delimiter_ = delimiter;
   index_kernel_ = kernel;
+  index_verdicts_ = verdicts;
 }
 
 void input_window::run_reader() {
   for (;;) {
     std::size_t s = NONE;
     scan_kernel_fn kernel = nullptr;
+    typed_verdicts* verdicts = nullptr;
     std::uint8_t delimiter = 0;
     {
       std::unique_lock lock(mutex_);
@@ -140,12 +143,15 @@ void input_window::run_reader() {
       s = free_.back();
       free_.pop_back();
       kernel = index_kernel_;
+      verdicts = index_verdicts_;
       delimiter = index_delimiter_;
     }
     fill(slots_[s], true);
     slot& sl = slots_[s];
     sl.indexed = kernel != nullptr && !sl.failed;
-    if (sl.indexed) sl.index.build(sl.buf.get() + HEAD_ROOM, sl.len, delimiter, kernel);
+    if (sl.indexed) {
+      sl.index.build(sl.buf.get() + HEAD_ROOM, sl.len, delimiter, kernel, verdicts);
+    }
     const bool done = slots_[s].last || slots_[s].failed;
     bool wake = false;
     {

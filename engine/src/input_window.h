@@ -44,7 +44,9 @@ class input_window {
   void compact(std::size_t from) noexcept;
   // From now on the read-ahead thread indexes each block it reads (block_index.h); blocks
   // read before are not. Without a read-ahead thread, nothing is indexed.
-  void set_indexer(std::uint8_t delimiter, scan_kernel_fn kernel);
+  // verdicts (may be null): pre-flight's typed verdicts given ahead (typed_verdicts.h); it must
+  // outlive the window.
+  void set_indexer(std::uint8_t delimiter, scan_kernel_fn kernel, typed_verdicts* verdicts);
   // The index of the block that the window's newest bytes come from (null: none); window
   // position x is block position x + shift.
   [[nodiscard]] const block_index* index(std::ptrdiff_t& shift) const noexcept {
@@ -112,6 +114,7 @@ class input_window {
   bool consumer_waiting_ = false;
   bool stop_ = false;
   scan_kernel_fn index_kernel_ = nullptr;  // set_indexer's, for the reader
+  typed_verdicts* index_verdicts_ = nullptr;
   std::uint8_t index_delimiter_ = 0;
   std::string reader_error_;
   std::thread thread_;

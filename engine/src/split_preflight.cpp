@@ -14,6 +14,7 @@
 #include "preflight_checker.h"
 #include "record_encoder.h"
 #include "split_run.h"
+#include "typed_verdicts.h"
 
 namespace mkbulk::engine::detail {
 
@@ -30,6 +31,11 @@ void split_run::setup_preflight() {
   if (fast_copy_ && n_fields_ > 0) {
     kept_delims_ = std::min(checker_->checked_end(), n_fields_ - 1);
     kept_blocks_at_.assign(kept_delims_, delim_block{});
+    // With a read-ahead thread, it checks the plain records of each block it indexes first.
+    if (threads_ >= 2 && !checker_->typed_columns().empty()) {
+      verdicts_ = std::make_unique<typed_verdicts>(*opt_.preflight, columns, opt_.lookup_field,
+                                                   static_cast<char>(delim_), n_fields_);
+    }
   }
 }
 
@@ -183,21 +189,14 @@ bool split_run::typed_spans(std::size_t rs, std::size_t end) {
     while (j >= b->last) ++b;
     return b->pos0 + select_bit(b->bits, j - b->first, bmi2);
   };
-  if (const std::size_t short_bytes = checker_->short_record_bytes(); end - rs > short_bytes) {
-    // Long: fine still when the long values lie in the unchecked columns after the checked
-    // ones (a multi-line comment, say).
-    const std::size_t c = checker_->checked_end();
-    if (c >= n_fields_) return false;
-    const split_run::delim_block* b = kept_blocks_at_.data();
-    if (c > 0 && locate(b, c - 1) - rs > short_bytes) return false;
-  }
-  // The typed columns' delimiters in order: j never decreases, and adjacent typed columns ask
-  // for the delimiter between them twice.
+  // The typed columns' delimiters come in order (j never decreases, and adjacent typed
+  // columns ask for the delimiter between them twice), after the long-record test's one.
   const split_run::delim_block* blk = kept_blocks_at_.data();
   std::size_t last_j = NO_POS;
   std::size_t last_at = 0;
   const auto at = [&](std::size_t j) {
     if (j != last_j) {
+      if (j < blk->first) blk = kept_blocks_at_.data();  // back from the long-record test
       last_j = j;
       last_at = locate(blk, j);
     }
@@ -206,30 +205,27 @@ bool split_run::typed_spans(std::size_t rs, std::size_t end) {
   // The caller's view of spans_ is taken before check_raw(): it gets its size now, and the
   // same storage when check_raw() fills it in.
   if (spans_.data() + n_fields_ != std::to_address(spans_.end())) spans_.resize(n_fields_);
-  checker_->begin_record();
   value_verdict worst = value_verdict::keep;
-  for (const record_checker::typed_column& c : checker_->typed_columns()) {
-    const std::size_t t = c.column;
-    const std::size_t b = t == 0 ? rs : at(t - 1) + 1;
-    const std::size_t e = t + 1 < n_fields_ ? at(t) : end;
-    if (b == e) continue;  // an empty value is always kept
-    std::string_view v;
-    if (d[b] == '"') {
-      field_value(win_.data(), field_span{b + 1, e - 1, true}, value_);
-      v = value_;
-    } else {
-      v = std::string_view(d + b, e - b);
-    }
-    const value_verdict verdict = checker_->check_typed(c, v);
-    if (verdict == value_verdict::reject) {
-      worst = verdict;
-      break;
-    }
-    if (verdict != value_verdict::keep) worst = value_verdict::rewritten;
-  }
+  if (!typed_record_verdict(d, rs, end, n_fields_, *checker_, at, value_, worst)) return false;
   typed_verdict_ = worst;
   partial_rs_ = rs;
   partial_end_ = end;
+  return true;
+}
+
+bool split_run::kept_ahead(std::size_t rs, std::size_t end) {
+  std::ptrdiff_t shift = 0;
+  const block_index* ix = verdicts_ ? win_.index(shift) : nullptr;
+  if (ix == nullptr || static_cast<std::ptrdiff_t>(rs) + shift < 0) return false;
+  if (ix != kept_index_) {  // a new block: from the start of its list
+    kept_index_ = ix;
+    kept_cursor_ = 0;
+  }
+  if (!ix->kept(static_cast<std::size_t>(static_cast<std::ptrdiff_t>(rs) + shift),
+                static_cast<std::size_t>(static_cast<std::ptrdiff_t>(end) + shift), kept_cursor_)) {
+    return false;
+  }
+  partial_rs_ = NO_POS;
   return true;
 }
 

@@ -122,7 +122,8 @@ split_run::step split_run::fast_record(std::size_t rs, std::size_t p, line_end e
     st = reject(rs, p, reject_reason::empty_lookup_field,
                 "the lookup field '" + opt_.lookup_field + "' (column " +
                     std::to_string(lookup_ + 1) + ") is empty");
-  } else if (fast_copy_ && checker_ && !typed_keeps(rs, p)) {  // pre-flight: a value may change
+  } else if (fast_copy_ && checker_ && !kept_ahead(rs, p) &&
+             !typed_keeps(rs, p)) {  // pre-flight: a value may change
     st = accept(rs, p, spans_, true, eol);
   } else if (fast_copy_) {  // (with pre-flight: every value kept as it is)
     const std::size_t size = p - rs + 1;
@@ -246,7 +247,13 @@ split_run::step split_run::quoted_record(std::size_t rs, std::size_t p, line_end
                 "the lookup field '" + opt_.lookup_field + "' (column " +
                     std::to_string(lookup_ + 1) + ") is empty");
   } else if (checker_) {  // pre-flight: the fields of this well-formed record
-    if (!typed_spans(rs, p)) record_spans(rs, p);
+    if (kept_ahead(rs, p)) {  // check_raw() keeps it, no span needed
+      typed_verdict_ = value_verdict::keep;
+      partial_rs_ = rs;
+      partial_end_ = p;
+    } else if (!typed_spans(rs, p)) {
+      record_spans(rs, p);
+    }
     st = accept(rs, p, spans_, true, eol);
   } else {
     st = accept(rs, p, {}, true, eol);

@@ -14,6 +14,7 @@
 #include "careful_parser.h"
 #include "chunk_writer.h"
 #include "header_plan.h"
+#include "typed_verdicts.h"
 #include "input_window.h"
 #include "mkbulk/engine/scan_kernel.h"
 #include "mkbulk/engine/split.h"
@@ -88,6 +89,9 @@ class split_run {
   void record_spans(std::size_t rs, std::size_t end);
   bool typed_spans(std::size_t rs, std::size_t end);
   bool typed_keeps(std::size_t rs, std::size_t end);
+  // The read-ahead thread found the record [rs, end) with every typed value kept (the caller
+  // found it plain RFC 4180).
+  bool kept_ahead(std::size_t rs, std::size_t end);
   void walk_spans(std::size_t rs, std::size_t end);
   bool mask_spans(std::size_t rs, std::size_t end);
   value_verdict check_raw(std::span<const field_span> spans);
@@ -113,6 +117,11 @@ class split_run {
   // threads contend for two), so the parser writes the chunks itself there.
   unsigned threads_ = 1;
   std::size_t limit_ = 0;  // the largest record kept in the window (bigger: skipped)
+  // Pre-flight's typed verdicts given ahead by the read-ahead thread (typed_verdicts.h); before
+  // win_, so that it outlives the thread.
+  std::unique_ptr<typed_verdicts> verdicts_;
+  const block_index* kept_index_ = nullptr;  // kept_ahead()'s block and place in its list
+  std::size_t kept_cursor_ = 0;
   input_window win_;
   std::uint8_t delim_ = ',';
   char out_delim_ = ',';

@@ -138,8 +138,9 @@ bool split_run::read_header(bool keep_going) {
     if (plan_.columns[k].source_index == lookup_) lookup_out_ = k;
   }
   fast_copy_ = plan_.identity && out_delim_ == static_cast<char>(delim_) && !opt_.trim;
-  if (fast_copy_) win_.set_indexer(delim_, kernel_);  // scan_fast takes the blocks indexed ahead
   if (opt_.preflight) setup_preflight();
+  // scan_fast takes the blocks indexed ahead (and pre-flight the records checked ahead)
+  if (fast_copy_) win_.set_indexer(delim_, kernel_, verdicts_.get());
   const std::uint64_t header_bytes = plan_.header_line.size() + 1;
   if (!keep_going && opt_.max_bytes <= header_bytes) {
     return fail(split_status::bad_header, "--max-bytes " + std::to_string(opt_.max_bytes) +

@@ -1,0 +1,82 @@
+// typed_verdicts: the read-ahead thread lists exactly the records that lie wholly in a block,
+// have the header's field count and keep every typed value as it is (quoted values and CRLF
+// included); the partial records at the block's ends, rewritten and rejected values are not
+// listed; and block_index::kept finds them by start and end.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "../../engine/src/block_index.h"
+#include "../../engine/src/typed_verdicts.h"
+#include "mkbulk/engine/scan_dispatch.h"
+
+namespace {
+
+using namespace mkbulk::engine;
+using namespace mkbulk::engine::detail;
+
+preflight_options standard_options() {
+  preflight_options o;
+  o.schema = lead_schema::standard();
+  return o;
+}
+
+const std::vector<std::string> COLUMNS = {"email", "numberOfEmployees", "company",
+                                          "annualRevenue"};
+
+std::vector<std::uint8_t> padded(const std::string& s) {
+  std::vector<std::uint8_t> v(s.size() + 128, 0);
+  std::memcpy(v.data(), s.data(), s.size());
+  return v;
+}
+
+TEST(typed_verdicts, lists_the_whole_records_whose_typed_values_are_kept) {
+  // A partial record first (its start is in the previous block), then one record of each kind,
+  // then a partial one at the end.
+  const std::string text =
+      "tail,of,a,record\r\n"                       // partial: not listed
+      "a@x.com,12,Acme,1000\r\n"                   // kept
+      "b@x.com,1 200,Acme,1000\r\n"                // 1 200: rewritten, not listed
+      "c@x.com,abc,Acme,1000\r\n"                  // rejected, not listed
+      "d@x.com,7,\"Acme, Inc.\",\"25.5\"\n"        // quoted values, LF: kept
+      "e@x.com,7,Acme\r\n"                         // three fields: not listed
+      "f@x.com,,Acme,\r\n"                         // empty values: kept
+      "g@x.com,8,Ac";                              // partial: not listed
+  const auto buf = padded(text);
+  const std::size_t at_a = text.find("a@x.com");
+  const std::size_t at_d = text.find("d@x.com");
+  const std::size_t at_f = text.find("f@x.com");
+  for (const auto& k : supported_scan_kernels()) {
+    SCOPED_TRACE(k.name);
+    typed_verdicts verdicts(standard_options(), COLUMNS, "email", ',', COLUMNS.size());
+    block_index ix;
+    ix.build(buf.data(), text.size(), ',', k.fn, &verdicts);
+    std::size_t cursor = 0;
+    EXPECT_TRUE(ix.kept(at_a, text.find('\r', at_a), cursor));
+    EXPECT_FALSE(ix.kept(text.find("b@x.com"), text.find('\r', text.find("b@x.com")), cursor));
+    EXPECT_FALSE(ix.kept(text.find("c@x.com"), text.find('\r', text.find("c@x.com")), cursor));
+    EXPECT_TRUE(ix.kept(at_d, text.find('\n', at_d), cursor));
+    EXPECT_FALSE(ix.kept(text.find("e@x.com"), text.find('\r', text.find("e@x.com")), cursor));
+    EXPECT_TRUE(ix.kept(at_f, text.find('\r', at_f), cursor));
+    // Not by the wrong end, nor from a fresh cursor for a start in the middle of a record.
+    std::size_t fresh = 0;
+    EXPECT_FALSE(ix.kept(at_a, text.find('\r', at_a) + 1, fresh));
+    fresh = 0;
+    EXPECT_FALSE(ix.kept(at_a + 1, text.find('\r', at_a), fresh));
+    fresh = 0;
+    EXPECT_FALSE(ix.kept(0, text.find('\r'), fresh)) << "the block's first, partial record";
+  }
+}
+
+TEST(typed_verdicts, nothing_is_listed_without_them) {
+  const std::string text = "x\na@x.com,12,Acme,1000\nb@x.com,13,Acme,1000\n";
+  const auto buf = padded(text);
+  block_index ix;
+  ix.build(buf.data(), text.size(), ',', supported_scan_kernels()[0].fn);
+  std::size_t cursor = 0;
+  EXPECT_FALSE(ix.kept(2, text.find('\n', 2), cursor));
+}
+
+}  // namespace
