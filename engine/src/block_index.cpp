@@ -15,16 +15,58 @@ namespace {
 
 constexpr std::size_t KERNEL_BLOCKS = 1024;               // 64 KiB per kernel call
 constexpr std::size_t SPAN_BYTES = std::size_t{64} << 10;  // one UTF-8 check per ~64 KiB
+constexpr std::size_t PROBE_BLOCKS = 64;                    // pick_start looks at 4 KiB
+constexpr std::size_t NO_END = ~std::size_t{0};
 
 }  // namespace
 
+std::uint64_t block_index::pick_start(const std::uint8_t* d, std::size_t len,
+                                      std::uint8_t delimiter, scan_kernel_fn kernel,
+                                      std::size_t n_fields) {
+  if (n_fields == 0 || len == 0) return 0;
+  const std::size_t nb = std::min(PROBE_BLOCKS, (len + 63) / 64);
+  probe_.resize(nb);
+  long score[2] = {0, 0};
+  for (unsigned state = 0; state < 2; ++state) {
+    scan_carry carry{state == 0 ? std::uint64_t{0} : ~std::uint64_t{0}};
+    kernel(d, nb, delimiter, carry, probe_.data());
+    bool started = false;  // after the first line end: whole records from there on
+    std::size_t nd = 0;
+    std::size_t last_end = NO_END;
+    for (std::size_t b = 0; b < nb; ++b) {
+      const std::size_t pos0 = 64 * b;
+      const std::uint64_t valid =
+          len - pos0 >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << (len - pos0)) - 1;
+      const block_masks& m = probe_[b];
+      for (std::uint64_t s = m.structural & valid; s != 0; s &= s - 1) {
+        const auto i = static_cast<unsigned>(std::countr_zero(s));
+        const std::size_t p = pos0 + i;
+        if ((m.newline >> i & 1) == 0) {
+          ++nd;
+          continue;
+        }
+        if (last_end != NO_END && p == last_end + 1 && d[last_end] == '\r' && d[p] == '\n') {
+          last_end = p;  // the LF of a CRLF
+          continue;
+        }
+        if (started) score[state] += nd + 1 == n_fields ? 1 : -1;
+        started = true;
+        nd = 0;
+        last_end = p;
+      }
+    }
+  }
+  return score[1] > score[0] ? ~std::uint64_t{0} : 0;
+}
+
 void block_index::build(const std::uint8_t* d, std::size_t len, std::uint8_t delimiter,
-                        scan_kernel_fn kernel, typed_verdicts* verdicts) {
+                        scan_kernel_fn kernel, std::size_t n_fields, typed_verdicts* verdicts) {
   const std::size_t nb = (len + 63) / 64;
   masks_.resize(nb);
   state_.resize(nb + 1);
   spans_.clear();
-  scan_carry carry{};  // a state of our own, kept per block in state_
+  // A state of our own, kept per block in state_.
+  scan_carry carry{pick_start(d, len, delimiter, kernel, n_fields)};
   for (std::size_t first = 0; first < nb; first += KERNEL_BLOCKS) {
     const std::size_t n = std::min(KERNEL_BLOCKS, nb - first);
     std::uint64_t c = carry.in_quote;

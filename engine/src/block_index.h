@@ -27,9 +27,11 @@ struct checked_span {
 class block_index {
  public:
   // Indexes len bytes at d (readable in whole 64-byte blocks: the caller pads them); with
-  // verdicts (pre-flight), also the plain records whose typed values are all kept.
+  // verdicts (pre-flight), also lists the records whose typed values are all kept. n_fields
+  // (the header's; 0: unknown) picks the quote state at the block's start (pick_start).
   void build(const std::uint8_t* d, std::size_t len, std::uint8_t delimiter,
-             scan_kernel_fn kernel, typed_verdicts* verdicts = nullptr);
+             scan_kernel_fn kernel, std::size_t n_fields = 0,
+             typed_verdicts* verdicts = nullptr);
   [[nodiscard]] std::size_t blocks() const noexcept { return masks_.size(); }
   // The kernel's masks for the blocks from block first on, when the quote state carry at its
   // start is the reader's (carry then becomes the state after n of them); null otherwise.
@@ -54,6 +56,13 @@ class block_index {
   std::vector<std::uint64_t> state_;  // the reader's quote state before each block (one more)
   std::vector<checked_span> spans_;
   std::vector<kept_record> kept_;  // in increasing order
+  std::vector<block_masks> probe_;  // pick_start's
+
+  // The quote state at the block's start is the parser's where it gets there, which the reader
+  // cannot know (a quoted value may span the boundary): the one under which more of the first
+  // 4 KiB's whole records have the header's field count (outside quotes on a tie).
+  std::uint64_t pick_start(const std::uint8_t* d, std::size_t len, std::uint8_t delimiter,
+                           scan_kernel_fn kernel, std::size_t n_fields);
 };
 
 // All ones when x has an odd number of bits (a block with an odd number of quotes flips the

@@ -119,8 +119,9 @@ void input_window::fill(slot& s, bool in_reader) {
 }
 
 void input_window::set_indexer(std::uint8_t delimiter, scan_kernel_fn kernel,
-                               typed_verdicts* verdicts) {
+                               std::size_t n_fields, typed_verdicts* verdicts) {
   std::lock_guard lock(mutex_);
+  index_fields_ = n_fields;
   index_delimiter_ = delimiter;
   index_kernel_ = kernel;
   index_verdicts_ = verdicts;
@@ -131,6 +132,7 @@ void input_window::run_reader() {
     std::size_t s = NONE;
     scan_kernel_fn kernel = nullptr;
     typed_verdicts* verdicts = nullptr;
+    std::size_t n_fields = 0;
     std::uint8_t delimiter = 0;
     {
       std::unique_lock lock(mutex_);
@@ -144,13 +146,14 @@ void input_window::run_reader() {
       free_.pop_back();
       kernel = index_kernel_;
       verdicts = index_verdicts_;
+      n_fields = index_fields_;
       delimiter = index_delimiter_;
     }
     fill(slots_[s], true);
     slot& sl = slots_[s];
     sl.indexed = kernel != nullptr && !sl.failed;
     if (sl.indexed) {
-      sl.index.build(sl.buf.get() + HEAD_ROOM, sl.len, delimiter, kernel, verdicts);
+      sl.index.build(sl.buf.get() + HEAD_ROOM, sl.len, delimiter, kernel, n_fields, verdicts);
     }
     const bool done = slots_[s].last || slots_[s].failed;
     bool wake = false;

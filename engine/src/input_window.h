@@ -46,7 +46,8 @@ class input_window {
   // read before are not. Without a read-ahead thread, nothing is indexed.
   // verdicts (may be null): pre-flight's typed verdicts given ahead (typed_verdicts.h); it must
   // outlive the window.
-  void set_indexer(std::uint8_t delimiter, scan_kernel_fn kernel, typed_verdicts* verdicts);
+  void set_indexer(std::uint8_t delimiter, scan_kernel_fn kernel, std::size_t n_fields,
+                   typed_verdicts* verdicts);
   // The index of the block that the window's newest bytes come from (null: none); window
   // position x is block position x + shift.
   [[nodiscard]] const block_index* index(std::ptrdiff_t& shift) const noexcept {
@@ -115,6 +116,7 @@ class input_window {
   bool stop_ = false;
   scan_kernel_fn index_kernel_ = nullptr;  // set_indexer's, for the reader
   typed_verdicts* index_verdicts_ = nullptr;
+  std::size_t index_fields_ = 0;
   std::uint8_t index_delimiter_ = 0;
   std::string reader_error_;
   std::thread thread_;

@@ -122,3 +122,34 @@ TEST(block_index, spans_tile_the_block_between_line_ends_and_say_whether_it_is_c
 }
 
 }  // namespace
+
+namespace {
+
+// A block that starts inside a quoted value (the rest of a multi-line note): told the header's
+// field count, the reader starts it inside quotes, and the parser, which is inside quotes there
+// too, gets its masks; from outside quotes, none. Not told, it starts outside quotes.
+TEST(block_index, starts_a_block_in_the_quote_state_its_records_make_sense_in) {
+  std::string s = "rest of a note\nwith a, comma\",x\n";  // ends the record: 3 fields
+  for (int i = 0; i < 40; ++i) {
+    s += 'a';
+    s += std::to_string(i);
+    s += "@x.com,\"Smith, J\",plain\n";
+  }
+  const auto buf = padded(s);
+  const std::size_t nb = (s.size() + 63) / 64;
+  for (const auto& k : supported_scan_kernels()) {
+    SCOPED_TRACE(k.name);
+    block_index told;
+    told.build(buf.data(), s.size(), ',', k.fn, 3);
+    scan_carry inside{~std::uint64_t{0}};
+    EXPECT_NE(told.run(0, nb, inside), nullptr);
+    scan_carry outside{};
+    EXPECT_EQ(told.run(0, nb, outside), nullptr);
+    block_index not_told;
+    not_told.build(buf.data(), s.size(), ',', k.fn);
+    scan_carry outside2{};
+    EXPECT_NE(not_told.run(0, nb, outside2), nullptr);
+  }
+}
+
+}  // namespace

@@ -52,7 +52,7 @@ TEST(typed_verdicts, lists_the_whole_records_whose_typed_values_are_kept) {
     SCOPED_TRACE(k.name);
     typed_verdicts verdicts(standard_options(), COLUMNS, "email", ',', COLUMNS.size());
     block_index ix;
-    ix.build(buf.data(), text.size(), ',', k.fn, &verdicts);
+    ix.build(buf.data(), text.size(), ',', k.fn, COLUMNS.size(), &verdicts);
     std::size_t cursor = 0;
     EXPECT_TRUE(ix.kept(at_a, text.find('\r', at_a), cursor));
     EXPECT_FALSE(ix.kept(text.find("b@x.com"), text.find('\r', text.find("b@x.com")), cursor));
