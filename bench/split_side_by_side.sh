@@ -34,13 +34,9 @@ runs=${RUNS:-5}
 work=${WORK:-/tmp/mkbulk-side-by-side}
 size=${SIZE:-1G}
 mkdir -p "$work"
-input="$work/export-$size.csv"
-if [[ ! -s "$input" ]]; then
-  echo "generating $input ..." >&2
-  "$gen" --seed 1 --bytes "$size" --bom --crlf --multiline-rate 0.05 --defect-rate 0.001 \
-    --out "$input.tmp"
-  mv "$input.tmp" "$input"
-fi
+# shellcheck source=bench/bench_export.sh
+source "$repo/bench/bench_export.sh"
+bench_export "$gen" "$work" "$size"
 base_cmd=()
 if [[ -n "${BASE_BUILD:-}" ]]; then
   base_mkbulk="$BASE_BUILD/tools/mkbulk/mkbulk"

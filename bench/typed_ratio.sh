@@ -43,14 +43,9 @@ runs=${RUNS:-5}
 work=${WORK:-/tmp/mkbulk-typed-ratio}
 size=${SIZE:-1G}
 mkdir -p "$work"
-input="$work/export-$size.csv"
-if [[ ! -s "$input" ]]; then
-  echo "generating $input ..." >&2
-  # The side-by-side script's export: BOM, CRLF, multi-line notes, 0.1% defects.
-  "$gen" --seed 1 --bytes "$size" --bom --crlf --multiline-rate 0.05 --defect-rate 0.001 \
-    --out "$input.tmp"
-  mv "$input.tmp" "$input"
-fi
+# shellcheck source=bench/bench_export.sh
+source "$repo/bench/bench_export.sh"
+bench_export "$gen" "$work" "$size"  # the side-by-side script's export
 
 # describe.json from the sandbox (its standard lead schema).
 schema="$work/describe.json"
