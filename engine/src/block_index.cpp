@@ -13,7 +13,6 @@
 namespace mkbulk::engine::detail {
 namespace {
 
-constexpr std::size_t KERNEL_BLOCKS = 1024;               // 64 KiB per kernel call
 constexpr std::size_t SPAN_BYTES = std::size_t{64} << 10;  // one UTF-8 check per ~64 KiB
 constexpr std::size_t PROBE_BLOCKS = 64;                    // pick_start looks at 4 KiB
 constexpr std::size_t NO_END = ~std::size_t{0};
@@ -22,8 +21,8 @@ constexpr std::size_t NO_END = ~std::size_t{0};
 
 std::uint64_t block_index::pick_start(const std::uint8_t* d, std::size_t len,
                                       std::uint8_t delimiter, scan_kernel_fn kernel,
-                                      std::size_t n_fields) {
-  if (n_fields == 0 || len == 0) return 0;
+                                      std::size_t n_fields, std::uint64_t carried) {
+  if (n_fields == 0 || len == 0) return carried;
   const std::size_t nb = std::min(PROBE_BLOCKS, (len + 63) / 64);
   probe_.resize(nb);
   long score[2] = {0, 0};
@@ -56,7 +55,8 @@ std::uint64_t block_index::pick_start(const std::uint8_t* d, std::size_t len,
       }
     }
   }
-  return score[1] > score[0] ? ~std::uint64_t{0} : 0;
+  const unsigned kept = carried != 0 ? 1 : 0;
+  return score[1 - kept] > score[kept] ? ~carried : carried;
 }
 
 void block_index::build(const std::uint8_t* d, std::size_t len, std::uint8_t delimiter,
@@ -65,10 +65,17 @@ void block_index::build(const std::uint8_t* d, std::size_t len, std::uint8_t del
   masks_.resize(nb);
   state_.resize(nb + 1);
   spans_.clear();
-  // A state of our own, kept per block in state_.
-  scan_carry carry{pick_start(d, len, delimiter, kernel, n_fields)};
-  for (std::size_t first = 0; first < nb; first += KERNEL_BLOCKS) {
-    const std::size_t n = std::min(KERNEL_BLOCKS, nb - first);
+  switches_.clear();
+  // A state of our own, kept per block in state_, chosen afresh every 64 KiB: a bare quote
+  // (which the parser takes as a literal, restarting outside quotes) misleads it to the end of
+  // those 64 KiB at most.
+  scan_carry carry{};
+  for (std::size_t first = 0; first < nb; first += STATE_CHOICE_BLOCKS) {
+    const std::size_t n = std::min(STATE_CHOICE_BLOCKS, nb - first);
+    const std::uint64_t picked =
+        pick_start(d + 64 * first, len - 64 * first, delimiter, kernel, n_fields, carry.in_quote);
+    if (first > 0 && picked != carry.in_quote) switches_.push_back(first);
+    carry.in_quote = picked;
     std::uint64_t c = carry.in_quote;
     kernel(d + 64 * first, n, delimiter, carry, masks_.data() + first);
     for (std::size_t k = first; k < first + n; ++k) {
@@ -78,7 +85,7 @@ void block_index::build(const std::uint8_t* d, std::size_t len, std::uint8_t del
   }
   state_[nb] = carry.in_quote;
   kept_.clear();
-  if (verdicts != nullptr) verdicts->build(d, len, masks_.data(), kept_);
+  if (verdicts != nullptr) verdicts->build(d, len, masks_.data(), switches_, kept_);
   if (len == 0) return;
   // The line ends that cut the block into checked spans: the first at or after each 64 KiB.
   const std::uint64_t last_valid = len % 64 == 0 ? ~std::uint64_t{0}

@@ -7,6 +7,7 @@
 // that hold no NUL and only valid UTF-8.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -15,6 +16,9 @@
 #include "typed_verdicts.h"
 
 namespace mkbulk::engine::detail {
+
+// The reader chooses its quote state afresh every this many 64-byte blocks (64 KiB).
+inline constexpr std::size_t STATE_CHOICE_BLOCKS = 1024;
 
 // [begin, end) in block positions: begin and end are CR/LF bytes (ASCII, so a cut there never
 // splits a UTF-8 sequence); clean: no NUL and valid UTF-8 throughout.
@@ -34,11 +38,16 @@ class block_index {
              typed_verdicts* verdicts = nullptr);
   [[nodiscard]] std::size_t blocks() const noexcept { return masks_.size(); }
   // The kernel's masks for the blocks from block first on, when the quote state carry at its
-  // start is the reader's (carry then becomes the state after n of them); null otherwise.
-  [[nodiscard]] const block_masks* run(std::size_t first, std::size_t n,
+  // start is the reader's: n of them, or fewer up to where the reader chose its state afresh
+  // (n is cut there), and carry becomes the state after them; null otherwise.
+  [[nodiscard]] const block_masks* run(std::size_t first, std::size_t& n,
                                        scan_carry& carry) const noexcept {
     if (carry.in_quote != state_[first]) return nullptr;
-    carry.in_quote = state_[first + n];
+    const auto next = std::upper_bound(switches_.begin(), switches_.end(), first);
+    const bool cut = next != switches_.end() && *next <= first + n;
+    if (cut) n = *next - first;
+    // At a switch the reader's state flipped without a quote: the run's own state goes on.
+    carry.in_quote = cut ? ~state_[first + n] : state_[first + n];
     return masks_.data() + first;
   }
   // Whether the record [start, end) (block positions, end its line end) is one whose typed
@@ -57,12 +66,14 @@ class block_index {
   std::vector<checked_span> spans_;
   std::vector<kept_record> kept_;  // in increasing order
   std::vector<block_masks> probe_;  // pick_start's
+  std::vector<std::size_t> switches_;  // blocks where the reader's state was chosen afresh, flipped
 
-  // The quote state at the block's start is the parser's where it gets there, which the reader
-  // cannot know (a quoted value may span the boundary): the one under which more of the first
-  // 4 KiB's whole records have the header's field count (outside quotes on a tie).
+  // The quote state at a position is the parser's where it gets there, which the reader cannot
+  // know (a quoted value may span the boundary, a bare quote before it is taken literally):
+  // the one under which more of the next 4 KiB's whole records have the header's field count
+  // (carried on a tie).
   std::uint64_t pick_start(const std::uint8_t* d, std::size_t len, std::uint8_t delimiter,
-                           scan_kernel_fn kernel, std::size_t n_fields);
+                           scan_kernel_fn kernel, std::size_t n_fields, std::uint64_t carried);
 };
 
 // All ones when x has an odd number of bits (a block with an odd number of quotes flips the

@@ -210,7 +210,7 @@ MKBULK_POPCNT_CLONES split_run::scan_result split_run::scan_fast(std::size_t rs)
   // The read-ahead thread's index of the window's newest block (block_index.h), if any: its
   // blocks' masks are read in place instead of scanned. Where the index does not reach, is
   // not aligned with us (the tail of the previous block; a restart) or was made from the other
-  // quote state (a quoted value spans the block's start), the kernel scans here.
+  // quote state (up to where the reader chose its state again), the kernel scans here.
   std::ptrdiff_t shift = 0;
   const block_index* ix = win_.index(shift);
   for (std::size_t w = rs; w < len;) {
@@ -226,15 +226,17 @@ MKBULK_POPCNT_CLONES split_run::scan_result split_run::scan_fast(std::size_t rs)
       if (masks != nullptr) {
         seg_end = std::min(len, w + nb * 64);
       } else {
-        ix = nullptr;  // the other quote state: so for the rest of the block
+        // The other quote state (after a bare quote, say): scan up to where the reader chose
+        // its state again.
+        const std::size_t again = (first / STATE_CHOICE_BLOCKS + 1) * STATE_CHOICE_BLOCKS;
+        if (again < ix->blocks()) seg_end = std::min(len, w + (again - first) * 64);
       }
+    } else if (ix != nullptr && bp < 0) {
+      seg_end = std::min(len, w + static_cast<std::size_t>(-bp));
+    } else if (ix != nullptr && static_cast<std::size_t>(bp / 64) < ix->blocks()) {
+      seg_end = std::min(len, w + (64 - static_cast<std::size_t>(bp % 64)));
     }
     if (masks == nullptr) {
-      if (ix != nullptr && bp < 0) {
-        seg_end = std::min(len, w + static_cast<std::size_t>(-bp));
-      } else if (ix != nullptr && static_cast<std::size_t>(bp / 64) < ix->blocks()) {
-        seg_end = std::min(len, w + (64 - static_cast<std::size_t>(bp % 64)));
-      }
       nb = std::min(WINDOW_BLOCKS, (seg_end - w + 63) / 64);
       seg_end = std::min(seg_end, w + nb * 64);
       kernel_(d + w, nb, delim_, carry, masks_.data());

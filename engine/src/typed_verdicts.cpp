@@ -16,6 +16,7 @@ inline std::uint64_t from_mask(std::size_t from, std::size_t pos0) noexcept {
 }  // namespace
 
 void typed_verdicts::build(const std::uint8_t* d, std::size_t len, const block_masks* masks,
+                           const std::vector<std::size_t>& switches,
                            std::vector<kept_record>& kept) {
   const auto* text = reinterpret_cast<const char*>(d);
   const std::size_t nb = (len + 63) / 64;
@@ -29,8 +30,15 @@ void typed_verdicts::build(const std::uint8_t* d, std::size_t len, const block_m
       if (++nd < n_fields_) delims_.push_back(pos0 + static_cast<std::size_t>(std::countr_zero(bits)));
     }
   };
+  auto next_switch = switches.begin();
   for (std::size_t b = 0; b < nb; ++b) {
     const std::size_t pos0 = 64 * b;
+    if (next_switch != switches.end() && *next_switch == b) {  // the masks' state flips here
+      ++next_switch;
+      rs = NONE;
+      nd = 0;
+      delims_.clear();
+    }
     const std::uint64_t valid =
         len - pos0 >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << (len - pos0)) - 1;
     const block_masks& m = masks[b];

@@ -75,10 +75,11 @@ class typed_verdicts {
   typed_verdicts(const preflight_options& options, const std::vector<std::string>& columns,
                  std::string_view lookup_field, char delimiter, std::size_t n_fields)
       : checker_(options, columns, lookup_field, delimiter), n_fields_(n_fields) {}
-  // d: the block's len bytes; masks: its scan kernel masks from a quote state of outside
-  // quotes at its start (block_index.h). Appends to kept in increasing order.
+  // d: the block's len bytes; masks: its scan kernel masks, from the quote states the reader
+  // chose (block_index.h), chosen afresh and flipped at the blocks in switches (no record is
+  // listed across one). Appends to kept in increasing order.
   void build(const std::uint8_t* d, std::size_t len, const block_masks* masks,
-             std::vector<kept_record>& kept);
+             const std::vector<std::size_t>& switches, std::vector<kept_record>& kept);
 
  private:
   record_checker checker_;

@@ -37,8 +37,8 @@ std::string messy(std::size_t n, unsigned seed, double bad_rate) {
 }
 
 std::vector<std::uint8_t> padded(const std::string& s) {
-  std::vector<std::uint8_t> v(s.size() + 128, 0);
-  std::memcpy(v.data(), s.data(), s.size());
+  std::vector<std::uint8_t> v(s.begin(), s.end());
+  v.resize(s.size() + 128, 0);  // the kernels read whole 64-byte blocks
   return v;
 }
 
@@ -68,12 +68,14 @@ TEST(block_index, runs_match_every_kernel_from_the_readers_quote_state_only) {
           const std::size_t first = rng() % nb;
           const std::size_t n = 1 + rng() % std::min<std::size_t>(nb - first, 2000);
           scan_carry other{~state[first]};
-          ASSERT_EQ(ix.run(first, n, other), nullptr) << "block " << first;
+          std::size_t m = n;
+          ASSERT_EQ(ix.run(first, m, other), nullptr) << "block " << first;
           ASSERT_EQ(other.in_quote, ~state[first]) << "left alone";
           scan_carry b{state[first]};
           inside += b.in_quote != 0;
-          const block_masks* got = ix.run(first, n, b);
+          const block_masks* got = ix.run(first, m, b);
           ASSERT_NE(got, nullptr) << "block " << first;
+          ASSERT_EQ(m, n) << "not told the field count: one state throughout";
           ASSERT_EQ(b.in_quote, state[first + n]) << "carry after blocks " << first << "+" << n;
           for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(all[first + i], got[i]) << first + i;
         }
@@ -141,14 +143,57 @@ TEST(block_index, starts_a_block_in_the_quote_state_its_records_make_sense_in) {
     SCOPED_TRACE(k.name);
     block_index told;
     told.build(buf.data(), s.size(), ',', k.fn, 3);
+    std::size_t n = nb;
     scan_carry inside{~std::uint64_t{0}};
-    EXPECT_NE(told.run(0, nb, inside), nullptr);
+    EXPECT_NE(told.run(0, n, inside), nullptr);
     scan_carry outside{};
-    EXPECT_EQ(told.run(0, nb, outside), nullptr);
+    EXPECT_EQ(told.run(0, n, outside), nullptr);
     block_index not_told;
     not_told.build(buf.data(), s.size(), ',', k.fn);
     scan_carry outside2{};
-    EXPECT_NE(not_told.run(0, nb, outside2), nullptr);
+    EXPECT_NE(not_told.run(0, n, outside2), nullptr);
+  }
+}
+
+}  // namespace
+
+namespace {
+
+// A bare quote misleads the reader's quote state (the parser takes it literally and restarts
+// outside quotes), but only to the end of its 64 KiB: there the reader chooses again, and the
+// parser, outside quotes, gets the masks of the rest of the block from there on. A run is cut
+// where the reader's state flips, and carries the state of its own blocks.
+TEST(block_index, chooses_the_quote_state_again_every_64_kib) {
+  std::string s;
+  for (int i = 0; s.size() < (std::size_t{200} << 10); ++i) {
+    if (i == 100) s += "ba\"re,quote,here\n";  // a bare quote at about 2 KiB
+    s += 'a';
+    s += std::to_string(i);
+    s += "@x.com,plain,value\n";
+  }
+  const auto buf = padded(s);
+  const std::size_t nb = (s.size() + 63) / 64;
+  const std::size_t bare = s.find('"') / 64;
+  for (const auto& k : supported_scan_kernels()) {
+    SCOPED_TRACE(k.name);
+    block_index ix;
+    ix.build(buf.data(), s.size(), ',', k.fn, 3);
+    for (std::size_t b = 0; b < nb; ++b) {
+      std::size_t n = nb - b;
+      scan_carry outside{};
+      const block_masks* m = ix.run(b, n, outside);
+      if (b <= bare) {
+        ASSERT_NE(m, nullptr) << "block " << b;  // before the bare quote
+        ASSERT_EQ(n, 1024 - b) << "cut at the next 64 KiB, where the state flips back";
+        ASSERT_EQ(outside.in_quote, ~std::uint64_t{0}) << "the run's own state after it";
+      } else if (b < 1024) {
+        ASSERT_EQ(m, nullptr) << "block " << b << ": misled until the next 64 KiB";
+      } else {
+        ASSERT_NE(m, nullptr) << "block " << b;
+        ASSERT_EQ(n, nb - b);
+        ASSERT_EQ(outside.in_quote, 0u);
+      }
+    }
   }
 }
 
