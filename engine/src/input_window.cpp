@@ -145,7 +145,9 @@ void input_window::run_reader() {
       s = free_.back();
       free_.pop_back();
       kernel = index_kernel_;
-      verdicts = index_verdicts_;
+      // Pre-flight's verdicts only while the parser has a block waiting: when it is about to
+      // wait for this one, it checks the values itself (the two threads share that work).
+      verdicts = ready_.empty() ? nullptr : index_verdicts_;
       n_fields = index_fields_;
       delimiter = index_delimiter_;
     }

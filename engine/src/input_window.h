@@ -44,8 +44,8 @@ class input_window {
   void compact(std::size_t from) noexcept;
   // From now on the read-ahead thread indexes each block it reads (block_index.h); blocks
   // read before are not. Without a read-ahead thread, nothing is indexed.
-  // verdicts (may be null): pre-flight's typed verdicts given ahead (typed_verdicts.h); it must
-  // outlive the window.
+  // verdicts (may be null): pre-flight's typed verdicts given ahead (typed_verdicts.h), for the
+  // blocks read while the parser has another waiting; it must outlive the window.
   void set_indexer(std::uint8_t delimiter, scan_kernel_fn kernel, std::size_t n_fields,
                    typed_verdicts* verdicts);
   // The index of the block that the window's newest bytes come from (null: none); window

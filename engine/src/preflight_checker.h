@@ -43,6 +43,15 @@ namespace mkbulk::engine::detail {
 #endif
 [[nodiscard]] bool have_bmi2() noexcept;
 
+// select_bit_bmi2 when bmi2 (have_bmi2(), looked up once by the caller), else select_bit_loop.
+[[nodiscard]] inline unsigned select_bit(std::uint64_t b, std::size_t r,
+                                         [[maybe_unused]] bool bmi2) noexcept {
+#if defined(__x86_64__)
+  if (bmi2) return select_bit_bmi2(b, r);
+#endif
+  return select_bit_loop(b, r);
+}
+
 class record_checker {
  public:
   record_checker(const preflight_options& options, const std::vector<std::string>& columns,

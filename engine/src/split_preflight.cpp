@@ -53,12 +53,6 @@ bool have_bmi2() noexcept { return false; }
 
 namespace {
 // bmi2: HAVE_BMI2, read once by the caller (a global is read again after every call).
-inline unsigned select_bit(std::uint64_t b, std::size_t r, [[maybe_unused]] bool bmi2) noexcept {
-#if defined(__x86_64__)
-  if (bmi2) return select_bit_bmi2(b, r);
-#endif
-  return select_bit_loop(b, r);
-}
 }  // namespace
 
 void split_run::walk_spans(std::size_t rs, std::size_t end) {

@@ -9,6 +9,14 @@ namespace mkbulk::engine::detail {
 namespace {
 constexpr std::size_t NONE = ~std::size_t{0};
 
+// Bits set in x (SWAR: without -mpopcnt, std::popcount is a library call).
+inline std::size_t count_bits(std::uint64_t x) noexcept {
+  x = x - ((x >> 1) & 0x5555555555555555u);
+  x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
+  return static_cast<std::size_t>((x * 0x0101010101010101u) >> 56);
+}
+
 // The bits of a 64-byte block at pos0 from position from on.
 inline std::uint64_t from_mask(std::size_t from, std::size_t pos0) noexcept {
   return from > pos0 ? ~((std::uint64_t{1} << (from - pos0)) - 1) : ~std::uint64_t{0};
@@ -22,13 +30,20 @@ void typed_verdicts::build(const std::uint8_t* d, std::size_t len, const block_m
   const std::size_t nb = (len + 63) / 64;
   std::size_t rs = NONE;  // the open record's start: none before the block's first line end
   std::size_t nd = 0;
-  delims_.clear();
-  // The open record's delimiters in bits (a block's, from position from on); only as many
-  // positions as a good record has are kept.
+  blocks_.clear();
+  // The open record's delimiters in bits (a block's, from position from on): counted, and
+  // kept by block up to the last one a check may ask for.
   const auto take = [&](std::size_t pos0, std::uint64_t bits) {
-    for (; bits != 0; bits &= bits - 1) {
-      if (++nd < n_fields_) delims_.push_back(pos0 + static_cast<std::size_t>(std::countr_zero(bits)));
-    }
+    if (bits == 0) return;
+    const std::size_t count = count_bits(bits);
+    if (nd < kept_delims_) blocks_.push_back(delim_block{pos0, bits, nd, nd + count});
+    nd += count;
+  };
+  // The position of the open record's delimiter j (j < kept_delims_).
+  const auto at = [&](std::size_t j) {
+    std::size_t k = 0;
+    while (j >= blocks_[k].last) ++k;
+    return blocks_[k].pos0 + select_bit(blocks_[k].bits, j - blocks_[k].first, bmi2_);
   };
   auto next_switch = switches.begin();
   for (std::size_t b = 0; b < nb; ++b) {
@@ -37,7 +52,7 @@ void typed_verdicts::build(const std::uint8_t* d, std::size_t len, const block_m
       ++next_switch;
       rs = NONE;
       nd = 0;
-      delims_.clear();
+      blocks_.clear();
     }
     const std::uint64_t valid =
         len - pos0 >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << (len - pos0)) - 1;
@@ -52,8 +67,7 @@ void typed_verdicts::build(const std::uint8_t* d, std::size_t len, const block_m
         take(pos0, delims & ((std::uint64_t{1} << i) - 1) & from_mask(rs, pos0));
         value_verdict v = value_verdict::reject;
         if (nd + 1 == n_fields_ &&
-            typed_record_verdict(text, rs, p, n_fields_, checker_,
-                                 [&](std::size_t j) { return delims_[j]; }, value_, v) &&
+            typed_record_verdict(text, rs, p, n_fields_, checker_, at, value_, v) &&
             v == value_verdict::keep) {
           kept.push_back(kept_record{static_cast<std::uint32_t>(rs), static_cast<std::uint32_t>(p)});
         }
@@ -69,7 +83,7 @@ void typed_verdicts::build(const std::uint8_t* d, std::size_t len, const block_m
         }
       }
       nd = 0;
-      delims_.clear();
+      blocks_.clear();
     }
     if (rs != NONE && rs < pos0 + 64) {  // the rest of the block belongs to the open record
       take(pos0, delims & from_mask(rs, pos0));

@@ -4,6 +4,7 @@
 // checking their values again. Each thread has a record_checker of its own.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -74,7 +75,10 @@ class typed_verdicts {
   // number of fields.
   typed_verdicts(const preflight_options& options, const std::vector<std::string>& columns,
                  std::string_view lookup_field, char delimiter, std::size_t n_fields)
-      : checker_(options, columns, lookup_field, delimiter), n_fields_(n_fields) {}
+      : checker_(options, columns, lookup_field, delimiter),
+        n_fields_(n_fields),
+        kept_delims_(std::min(checker_.checked_end(), n_fields == 0 ? 0 : n_fields - 1)),
+        bmi2_(have_bmi2()) {}
   // d: the block's len bytes; masks: its scan kernel masks, from the quote states the reader
   // chose (block_index.h), chosen afresh and flipped at the blocks in switches (no record is
   // listed across one). Appends to kept in increasing order.
@@ -82,9 +86,19 @@ class typed_verdicts {
              const std::vector<std::size_t>& switches, std::vector<kept_record>& kept);
 
  private:
+  // The open record's blocks of delimiter bits up to its delimiter kept_delims_ (as the
+  // parser's split_run::delim_block), from which a typed value's bounds are picked.
+  struct delim_block {
+    std::size_t pos0;
+    std::uint64_t bits;
+    std::size_t first;  // the record's delimiter count before the block
+    std::size_t last;   // ... and after it
+  };
   record_checker checker_;
   std::size_t n_fields_;
-  std::vector<std::size_t> delims_;  // the open record's delimiter positions
+  std::size_t kept_delims_;
+  bool bmi2_;
+  std::vector<delim_block> blocks_;
   std::string value_;
 };
 
