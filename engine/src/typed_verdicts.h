@@ -71,8 +71,8 @@ struct kept_record {
 // delimiter bits are then the same for both (same bytes, outside quotes at the start).
 class typed_verdicts {
  public:
-  // The checker's arguments as the parsing thread's (split_preflight.cpp), and the header's
-  // number of fields.
+  // The checker's arguments as the parsing thread's (split_preflight.cpp; options must outlive
+  // this: the checker points into its schema), and the header's number of fields.
   typed_verdicts(const preflight_options& options, const std::vector<std::string>& columns,
                  std::string_view lookup_field, char delimiter, std::size_t n_fields)
       : checker_(options, columns, lookup_field, delimiter),
