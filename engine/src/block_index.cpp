@@ -3,6 +3,8 @@
 // about 64 KiB between line ends.
 #include "block_index.h"
 
+#include "typed_verdicts.h"
+
 
 #include <simdjson.h>
 

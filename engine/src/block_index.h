@@ -1,10 +1,10 @@
 // Stage 1 done ahead: the read-ahead thread indexes each block it reads, so that the parsing
 // thread only picks bits. The index is the scan kernel's masks for the block (CR/LF bits
-// included) with the reader's own quote state before each 64 bytes; the parser takes them when
-// its quote state where it arrives agrees with the reader's (the reader starts a block outside
-// quotes, so it does unless a quoted value spans the block's start or a resynchronisation
-// intervened; then the parser scans that block itself). Also the stretches between line ends
-// that hold no NUL and only valid UTF-8.
+// included) with the reader's own quote state before each 64 bytes, chosen every 64 KiB as the
+// one its records make sense in; the parser takes them where its own quote state agrees (the
+// rule; not after a bare quote, up to the next choice: it scans those bytes itself). Also the
+// stretches between line ends that hold no NUL and only valid UTF-8, and with pre-flight the
+// records whose typed values are all kept (typed_verdicts.h).
 #pragma once
 
 #include <algorithm>
@@ -13,12 +13,20 @@
 #include <vector>
 
 #include "mkbulk/engine/scan_kernel.h"
-#include "typed_verdicts.h"
 
 namespace mkbulk::engine::detail {
 
 // The reader chooses its quote state afresh every this many 64-byte blocks (64 KiB).
 inline constexpr std::size_t STATE_CHOICE_BLOCKS = 1024;
+
+class typed_verdicts;  // typed_verdicts.h
+
+// A record of an indexed block whose typed values are all kept as they are: [start, end) in
+// block positions, end its line end.
+struct kept_record {
+  std::uint32_t start;
+  std::uint32_t end;
+};
 
 // [begin, end) in block positions: begin and end are CR/LF bytes (ASCII, so a cut there never
 // splits a UTF-8 sequence); clean: no NUL and valid UTF-8 throughout.

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "block_index.h"
 #include "mkbulk/engine/scan_kernel.h"
 #include "preflight_checker.h"
 #include "record_encoder.h"
@@ -57,13 +58,6 @@ bool typed_record_verdict(const char* d, std::size_t rs, std::size_t end, std::s
   verdict = worst;
   return true;
 }
-
-// A record of an indexed block whose typed values are all kept as they are: [start, end) in
-// block positions, end its line end.
-struct kept_record {
-  std::uint32_t start;
-  std::uint32_t end;
-};
 
 // The read-ahead thread's side: the records that lie wholly in a block and have the header's
 // number of fields, with the kept verdict. The parser takes a verdict only for a record of its
