@@ -248,6 +248,7 @@ split_run::step split_run::quoted_record(std::size_t rs, std::size_t p, line_end
                     std::to_string(lookup_ + 1) + ") is empty");
   } else if (checker_) {  // pre-flight: the fields of this well-formed record
     if (kept_ahead(rs, p)) {  // check_raw() keeps it, no span needed
+      checker_->begin_record();  // no warning of an earlier (rejected) record is left to commit
       typed_verdict_ = value_verdict::keep;
       partial_rs_ = rs;
       partial_end_ = p;
