@@ -14,6 +14,15 @@
 
 #include "mkbulk/engine/scan_kernel.h"
 
+// The bit loops that count delimiters (scan_fast, typed_verdicts::build) are built twice on
+// x86-64, with POPCNT (every x86-64 CPU since 2008) and for the baseline, and one is picked at
+// load time (no global -march). On the first declaration: clang wants it there.
+#if defined(__x86_64__)
+#define MKBULK_POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
+#else
+#define MKBULK_POPCNT_CLONES
+#endif
+
 namespace mkbulk::engine::detail {
 
 // The reader chooses its quote state afresh every this many 64-byte blocks (64 KiB).
@@ -83,6 +92,17 @@ class block_index {
   std::uint64_t pick_start(const std::uint8_t* d, std::size_t len, std::uint8_t delimiter,
                            scan_kernel_fn kernel, std::size_t n_fields, std::uint64_t carried);
 };
+
+// The bits set in x: one POPCNT in a MKBULK_POPCNT_CLONES function's popcnt clone, a library
+// call in the baseline one.
+__attribute__((always_inline)) inline std::size_t count_bits(std::uint64_t x) noexcept {
+  return static_cast<std::size_t>(__builtin_popcountll(x));
+}
+
+// The bits of the 64-byte block at pos0 from position from on (from < pos0 + 64).
+inline std::uint64_t bits_from(std::size_t from, std::size_t pos0) noexcept {
+  return from > pos0 ? ~((std::uint64_t{1} << (from - pos0)) - 1) : ~std::uint64_t{0};
+}
 
 // All ones when x has an odd number of bits (a block with an odd number of quotes flips the
 // quote state). Without -mpopcnt (no global -march), std::popcount is a library call: fold to

@@ -158,20 +158,11 @@ split_run::scan_result split_run::scan(std::size_t rs) {
   return {resume >= win_.size() ? step::finished : step::restart, resume};
 }
 
-namespace {
-
-// One POPCNT in scan_fast's popcnt clone (below); the library's bit loop in the baseline one.
-__attribute__((always_inline)) inline std::size_t count_bits(std::uint64_t x) noexcept {
-  return static_cast<std::size_t>(__builtin_popcountll(x));
-}
-
-}  // namespace
-
 // The hot loop when the dialect stays the same (no delimiter positions to keep): a line-end
 // mask splits the structural bits into record ends and delimiters, so a record costs one
 // popcount of its delimiter bits instead of a visit per field; the lookup field's bounds come
 // from the few delimiter bits around it. Same decisions as scan(), which the tests check.
-// Built twice on x86-64, with POPCNT and for the baseline (MKBULK_POPCNT_CLONES, split_run.h).
+// Built twice on x86-64, with POPCNT and for the baseline (MKBULK_POPCNT_CLONES, block_index.h).
 MKBULK_POPCNT_CLONES split_run::scan_result split_run::scan_fast(std::size_t rs) {
   const std::uint8_t* d = win_.data();
   const std::size_t len = win_.size();
@@ -262,7 +253,7 @@ MKBULK_POPCNT_CLONES split_run::scan_result split_run::scan_fast(std::size_t rs)
       std::uint64_t ends = s & nl;
       std::uint64_t delims = s & ~nl;
       // The bits from rs on (rs - pos0 < 64 here: rs is at most one past a CRLF's LF).
-      std::uint64_t from = rs > pos0 ? ~((std::uint64_t{1} << (rs - pos0)) - 1) : ~std::uint64_t{0};
+      std::uint64_t from = bits_from(rs, pos0);
       delims &= from;
       while (ends != 0) {
         const auto i = static_cast<unsigned>(std::countr_zero(ends));
@@ -310,7 +301,7 @@ MKBULK_POPCNT_CLONES split_run::scan_result split_run::scan_fast(std::size_t rs)
         lk_b = rs;
         lk_e = NO_POS;
         open_quote = open_special = open_inner = 0;
-        from = rs - pos0 < 64 ? ~((std::uint64_t{1} << (rs - pos0)) - 1) : 0;
+        from = rs - pos0 < 64 ? bits_from(rs, pos0) : 0;
       }
       take_delims(pos0, delims);  // the rest belong to the record still open
       open_quote |= q & from;

@@ -21,15 +21,6 @@
 #include "preflight_checker.h"
 #include "rejects_writer.h"
 
-// scan_fast is built twice on x86-64, with POPCNT (every x86-64 CPU since 2008) and for the
-// baseline, and one is picked at load time (no global -march). On the first declaration:
-// clang wants it there.
-#if defined(__x86_64__)
-#define MKBULK_POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
-#else
-#define MKBULK_POPCNT_CLONES
-#endif
-
 namespace mkbulk::engine::detail {
 
 // The read block: 1 MiB measured faster than 256 and 512 KiB (fewer hand-overs between threads).
@@ -67,7 +58,7 @@ class split_run {
   // split_pipeline.cpp
   bool main_loop();
   scan_result scan(std::size_t rs);
-  MKBULK_POPCNT_CLONES scan_result scan_fast(std::size_t rs);
+  MKBULK_POPCNT_CLONES scan_result scan_fast(std::size_t rs);  // block_index.h
   step fast_record(std::size_t rs, std::size_t p, line_end eol, std::size_t nd,
                    std::size_t lk_b, std::size_t lk_e, bool has_special);
   step careful_record_at(std::size_t rs, std::size_t& resume);

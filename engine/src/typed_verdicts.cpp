@@ -8,24 +8,18 @@
 namespace mkbulk::engine::detail {
 namespace {
 constexpr std::size_t NONE = ~std::size_t{0};
-
-// Bits set in x (SWAR: without -mpopcnt, std::popcount is a library call).
-inline std::size_t count_bits(std::uint64_t x) noexcept {
-  x = x - ((x >> 1) & 0x5555555555555555u);
-  x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
-  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
-  return static_cast<std::size_t>((x * 0x0101010101010101u) >> 56);
-}
-
-// The bits of a 64-byte block at pos0 from position from on.
-inline std::uint64_t from_mask(std::size_t from, std::size_t pos0) noexcept {
-  return from > pos0 ? ~((std::uint64_t{1} << (from - pos0)) - 1) : ~std::uint64_t{0};
-}
 }  // namespace
 
 void typed_verdicts::build(const std::uint8_t* d, std::size_t len, const block_masks* masks,
                            const std::vector<std::size_t>& switches,
                            std::vector<kept_record>& kept) {
+  walk(d, len, masks, switches, kept);
+}
+
+MKBULK_POPCNT_CLONES void typed_verdicts::walk(const std::uint8_t* d, std::size_t len,
+                                               const block_masks* masks,
+                                               const std::vector<std::size_t>& switches,
+                                               std::vector<kept_record>& kept) {
   const auto* text = reinterpret_cast<const char*>(d);
   const std::size_t nb = (len + 63) / 64;
   std::size_t rs = NONE;  // the open record's start: none before the block's first line end
@@ -33,7 +27,7 @@ void typed_verdicts::build(const std::uint8_t* d, std::size_t len, const block_m
   blocks_.clear();
   // The open record's delimiters in bits (a block's, from position from on): counted, and
   // kept by block up to the last one a check may ask for.
-  const auto take = [&](std::size_t pos0, std::uint64_t bits) {
+  const auto take = [&](std::size_t pos0, std::uint64_t bits) __attribute__((always_inline)) {
     if (bits == 0) return;
     const std::size_t count = count_bits(bits);
     if (nd < kept_delims_) blocks_.push_back(delim_block{pos0, bits, nd, nd + count});
@@ -64,7 +58,7 @@ void typed_verdicts::build(const std::uint8_t* d, std::size_t len, const block_m
       const std::size_t p = pos0 + i;
       if (rs != NONE && p < rs) continue;  // the LF of a CRLF
       if (rs != NONE) {
-        take(pos0, delims & ((std::uint64_t{1} << i) - 1) & from_mask(rs, pos0));
+        take(pos0, delims & ((std::uint64_t{1} << i) - 1) & bits_from(rs, pos0));
         value_verdict v = value_verdict::reject;
         if (nd + 1 == n_fields_ &&
             typed_record_verdict(text, rs, p, n_fields_, checker_, at, value_, v) &&
@@ -86,7 +80,7 @@ void typed_verdicts::build(const std::uint8_t* d, std::size_t len, const block_m
       blocks_.clear();
     }
     if (rs != NONE && rs < pos0 + 64) {  // the rest of the block belongs to the open record
-      take(pos0, delims & from_mask(rs, pos0));
+      take(pos0, delims & bits_from(rs, pos0));
     }
   }
 }

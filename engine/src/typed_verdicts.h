@@ -88,6 +88,11 @@ class typed_verdicts {
     std::size_t first;  // the record's delimiter count before the block
     std::size_t last;   // ... and after it
   };
+  // build's loop, in build's file: GCC keeps the clones local to it.
+  MKBULK_POPCNT_CLONES void walk(const std::uint8_t* d, std::size_t len, const block_masks* masks,
+                                 const std::vector<std::size_t>& switches,
+                                 std::vector<kept_record>& kept);
+
   record_checker checker_;
   std::size_t n_fields_;
   std::size_t kept_delims_;

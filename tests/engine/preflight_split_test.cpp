@@ -390,6 +390,14 @@ std::string mixed_export(unsigned seed, int rows) {
   return out;
 }
 
+// The reference run: the export split to TSV with the schema (every field re-encoded).
+template <class Dir, class Options>
+auto tsv_reference(const Dir& dir, const std::string& text, const Options& p) {
+  split_options tsv = with_schema(p);
+  tsv.out_format = "tsv";
+  return run_on_text(dir, text, tsv, "tsv");
+}
+
 // The same export split to csv with the schema, read blocks of 4096 bytes and the default:
 // the same rows chunked and rejected (line, offset, reason, message) as ref, the same counts.
 template <class Dir, class Options, class Result>
@@ -425,9 +433,7 @@ TEST(preflight_split, raw_copy_path_decides_as_the_re_encoding_path) {
   temp_dir dir;
   const std::string text = mixed_export(7, 3000);
   const auto p = schema_options(dir);
-  split_options tsv = with_schema(p);
-  tsv.out_format = "tsv";
-  const auto ref = run_on_text(dir, text, tsv, "tsv");
+  const auto ref = tsv_reference(dir, text, p);
   ASSERT_EQ(ref.result.status, split_status::ok) << ref.result.message;
   const auto& rc = ref.result.result.counts;
   EXPECT_GT(rc.rows_rejected, 300u);  // the export does exercise the checks
@@ -458,9 +464,7 @@ TEST(preflight_split, long_records_with_long_unchecked_tails_decide_as_the_re_en
     }
   }
   const auto p = schema_options(dir);
-  split_options tsv = with_schema(p);
-  tsv.out_format = "tsv";
-  const auto ref = run_on_text(dir, text, tsv, "tsv");
+  const auto ref = tsv_reference(dir, text, p);
   ASSERT_EQ(ref.result.status, split_status::ok) << ref.result.message;
   const auto& rc = ref.result.result.counts;
   EXPECT_GT(rc.value_reject_counts[static_cast<std::size_t>(value_problem::value_too_long)], 20u);
