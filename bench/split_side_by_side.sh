@@ -3,7 +3,8 @@
 # generated 1 GiB messy export (mkbulk-gen: BOM, CRLF, quoted delimiters, doubled quotes,
 # multi-line notes, 0.1% defects) that is in the page cache, times `cat > file`, `cp`,
 # GNU `split -C 10000000` and `mkbulk split`, all writing to the same disk (the work directory),
-# with hyperfine; prints the medians and each tool's time relative to split -C; then the peak
+# with hyperfine in interleaved rounds; prints the medians and each tool's time relative to
+# split -C (and the spread of that ratio per round); then the peak
 # RSS of mkbulk split at 1 GiB (file) and 4 GiB (the file four times through standard input).
 # `mkbulk split --duplicates off` is the like-for-like comparison with split -C (one pass, no
 # lookup-key grouping); plain `mkbulk split` runs the default `--duplicates merge` (two passes)
@@ -49,33 +50,57 @@ cat "$input" > /dev/null
 cat "$input" > /dev/null
 
 echo "input: $input ($bytes bytes), $(nproc) cores, runs: $runs, mkbulk: $mkbulk" >&2
-json="$work/hyperfine.json"
+cmds=(-n "cat > file" "cat '$input' > '$work/out/cat.csv'"
+      -n "cp" "cp '$input' '$work/out/cp.csv'"
+      -n "split -C 10000000" "split -C 10000000 '$input' '$work/out/x'"
+      -n "mkbulk split --duplicates off" "'$mkbulk' split '$input' --out-dir '$work/out/mk' --duplicates off"
+      -n "mkbulk split" "'$mkbulk' split '$input' --out-dir '$work/out/mkd'"
+      "${base_cmd[@]}")
+# RUNS rounds of one run of every command each, after a warm-up round, each round starting one
+# command further on: a load that drifts on a shared machine slows every command alike, and
+# the slower 1 GiB writes that come every second or third run on the VMs where this was written
+# (fresh pages for the page cache) do not stay pinned on the same commands.
+ncmds=$((${#cmds[@]} / 3))
+rm -f "$work"/hyperfine-round-*.json
 # mkbulk exits 1 when rows were rejected (the export has defects): -i keeps hyperfine going.
-hyperfine --runs "$runs" --warmup 1 -i --export-json "$json" \
-  --prepare "rm -rf '$work/out' && mkdir -p '$work/out' && sync" \
-  -n "cat > file" "cat '$input' > '$work/out/cat.csv'" \
-  -n "cp" "cp '$input' '$work/out/cp.csv'" \
-  -n "split -C 10000000" "split -C 10000000 '$input' '$work/out/x'" \
-  -n "mkbulk split --duplicates off" "'$mkbulk' split '$input' --out-dir '$work/out/mk' --duplicates off" \
-  -n "mkbulk split" "'$mkbulk' split '$input' --out-dir '$work/out/mkd'" \
-  "${base_cmd[@]}" >&2
+for ((round = 0; round <= runs; ++round)); do
+  json="$work/hyperfine-round-$round.json"
+  [[ $round -eq 0 ]] && json="$work/hyperfine-warmup.json"
+  echo "round $round of $runs" >&2
+  order=()
+  for ((k = 0; k < ncmds; ++k)); do
+    i=$(((round + k) % ncmds * 3))
+    order+=("${cmds[@]:i:3}")
+  done
+  hyperfine --runs 1 -i --style basic --export-json "$json" \
+    --prepare "rm -rf '$work/out' && mkdir -p '$work/out' && sync" "${order[@]}" >/dev/null
+done
+rm -f "$work/hyperfine-warmup.json"
 
-python3 - "$json" "$bytes" <<'PY'
-import json, sys
-data = json.load(open(sys.argv[1]))
-size = int(sys.argv[2])
-res = {r["command"]: r for r in data["results"]}
-base = res["split -C 10000000"]["median"]
+python3 - "$bytes" "$work"/hyperfine-round-*.json <<'PY'
+import json, statistics, sys
+size = int(sys.argv[1])
+rounds = [{r["command"]: r for r in json.load(open(f))["results"]} for f in sys.argv[2:]]
+names = ["cat > file", "cp", "split -C 10000000", "mkbulk split --duplicates off",
+         "mkbulk split", "mkbulk split (base)"]
+names = [n for n in names if n in rounds[0]]
+med = statistics.median
+wall = {n: [r[n]["mean"] for r in rounds] for n in names}
+base = med(wall["split -C 10000000"])
+print(f"{len(rounds)} rounds; medians")
 print(f"{'command':<32}{'median s':>10}{'GB/s':>8}{'x split -C time':>18}")
-for name, r in res.items():
-    m = r["median"]
-    print(f"{name:<32}{m:>10.3f}{size / m / 1e9:>8.2f}{m / base:>18.2f}")
-for name in ("mkbulk split --duplicates off", "mkbulk split", "mkbulk split (base)"):
-    if name in res:
-        mk = res[name]["median"]
-        r = res[name]
-        print(f"{name} throughput relative to split -C: {base / mk:.2f} (>= 1.00 means at least "
-              f"as fast); CPU per run: {r['user']:.2f} s user, {r['system']:.2f} s sys")
+for n in names:
+    m = med(wall[n])
+    print(f"{n:<32}{m:>10.3f}{size / m / 1e9:>8.2f}{m / base:>18.2f}")
+for n in ("mkbulk split --duplicates off", "mkbulk split", "mkbulk split (base)"):
+    if n in wall:
+        mk = med(wall[n])
+        per_round = [s / t for s, t in zip(wall["split -C 10000000"], wall[n])]
+        user = med([r[n]["user"] for r in rounds])
+        system = med([r[n]["system"] for r in rounds])
+        print(f"{n} throughput relative to split -C: {base / mk:.2f} (>= 1.00 means at least "
+              f"as fast; per round: median {med(per_round):.2f}, min {min(per_round):.2f}, "
+              f"max {max(per_round):.2f}); CPU per run: {user:.2f} s user, {system:.2f} s sys")
 PY
 
 echo "peak RSS of mkbulk split --duplicates off (and of the default merge at 1 GiB):"

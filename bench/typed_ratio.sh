@@ -2,7 +2,8 @@
 # Issue 5's pre-flight benchmark: `mkbulk split --duplicates off` on the same generated 1 GiB
 # export (page cache) without and with `--schema describe.json`, for `--threads 1` and the
 # default threads, timed by hyperfine in RUNS rounds of one run of every command each (after one
-# warm-up round), so that a load that drifts on the shared machine slows every command alike;
+# warm-up round; each round in a rotated order), so that a load that drifts on the shared
+# machine slows every command alike;
 # prints the medians and the typed/plain throughput ratios (goal: >= 0.80): the ratio of the
 # medians, and the median, min and max of the per-round ratios (the spread). describe.json comes
 # from a mkbulk-sandbox started here (token and GET /rest/v1/leads/describe.json by curl; the
@@ -99,13 +100,22 @@ if [[ -n "$base_mkbulk" ]]; then
          -n "base typed" "$(split_cmd "$base_mkbulk" bt --schema "'$schema'")")
 fi
 rm -f "$work"/hyperfine-round-*.json
+# Each round starts one command further on (the order rotates): on the shared VMs where this
+# was written, about every second or third 1 GiB write is slower in the kernel (fresh pages for
+# the page cache), a pattern that a fixed order would pin on the same commands.
+ncmds=$((${#cmds[@]} / 3))
 # mkbulk exits 1 when rows were rejected (the export has defects): -i keeps hyperfine going.
 for ((round = 0; round <= runs; ++round)); do
   json="$work/hyperfine-round-$round.json"
   [[ $round -eq 0 ]] && json="$work/hyperfine-warmup.json"  # round 0 warms up, not counted
   echo "round $round of $runs" >&2
+  order=()
+  for ((k = 0; k < ncmds; ++k)); do
+    i=$(((round + k) % ncmds * 3))
+    order+=("${cmds[@]:i:3}")
+  done
   hyperfine --runs 1 -i --style basic --export-json "$json" \
-    --prepare "rm -rf '$work/out' && mkdir -p '$work/out' && sync" "${cmds[@]}" >/dev/null
+    --prepare "rm -rf '$work/out' && mkdir -p '$work/out' && sync" "${order[@]}" >/dev/null
 done
 rm -rf "$work/out" "$work/hyperfine-warmup.json"
 

@@ -3,8 +3,9 @@
 // included) with the reader's own quote state before each 64 bytes, chosen every 64 KiB as the
 // one its records make sense in; the parser takes them where its own quote state agrees (the
 // rule; not after a bare quote, up to the next choice: it scans those bytes itself). Also the
-// stretches between line ends that hold no NUL and only valid UTF-8, and with pre-flight the
-// records whose typed values are all kept (typed_verdicts.h).
+// stretches between line ends that hold no NUL and only valid UTF-8, and for the blocks the
+// reader has time for, their whole records (with pre-flight, those whose typed values are all
+// kept: typed_verdicts.h).
 #pragma once
 
 #include <algorithm>
@@ -30,12 +31,22 @@ inline constexpr std::size_t STATE_CHOICE_BLOCKS = 1024;
 
 class typed_verdicts;  // typed_verdicts.h
 
-// A record of an indexed block whose typed values are all kept as they are: [start, end) in
-// block positions, end its line end.
+// A whole record of an indexed block with the header's field count (and with pre-flight, its
+// typed values all kept as they are), in block positions: [start, end), end its line end; its
+// lookup field's bytes [lookup_begin, lookup_end) (quotes included); and what its bytes hold
+// (record_flags).
 struct kept_record {
   std::uint32_t start;
   std::uint32_t end;
+  std::uint32_t lookup_begin;
+  std::uint32_t lookup_end;
+  std::uint32_t flags;
 };
+// kept_record::flags: a quote; a special byte (NUL or >= 0x80, as the kernel marks them); a CR or
+// LF inside quotes.
+inline constexpr std::uint32_t RECORD_QUOTE = 1;
+inline constexpr std::uint32_t RECORD_SPECIAL = 2;
+inline constexpr std::uint32_t RECORD_INNER_EOL = 4;
 
 // [begin, end) in block positions: begin and end are CR/LF bytes (ASCII, so a cut there never
 // splits a UTF-8 sequence); clean: no NUL and valid UTF-8 throughout.
@@ -48,7 +59,8 @@ struct checked_span {
 class block_index {
  public:
   // Indexes len bytes at d (readable in whole 64-byte blocks: the caller pads them); with
-  // verdicts (pre-flight), also lists the records whose typed values are all kept. n_fields
+  // verdicts, also lists the block's whole records (with pre-flight, those whose typed values
+  // are all kept). n_fields
   // (the header's; 0: unknown) picks the quote state at the block's start (pick_start).
   void build(const std::uint8_t* d, std::size_t len, std::uint8_t delimiter,
              scan_kernel_fn kernel, std::size_t n_fields = 0,
@@ -67,13 +79,28 @@ class block_index {
     carry.in_quote = cut ? ~state_[first + n] : state_[first + n];
     return masks_.data() + first;
   }
-  // Whether the record [start, end) (block positions, end its line end) is one whose typed
-  // values build() found all kept. cursor: the caller's place in the list (0 for a new
-  // index), for records asked in increasing order.
+  // Whether the record [start, end) (block positions, end its line end) is one build()
+  // listed (with pre-flight: its typed values all kept). cursor: the caller's place in the
+  // list (0 for a new index), for records asked in increasing order.
   [[nodiscard]] bool kept(std::size_t start, std::size_t end, std::size_t& cursor) const noexcept {
     while (cursor < kept_.size() && kept_[cursor].start < start) ++cursor;
     return cursor < kept_.size() && kept_[cursor].start == start && kept_[cursor].end == end;
   }
+  // The listed record that starts at start (block position), or null; cursor as for kept()
+  // (the first record not before the last start asked; searched again for an earlier start).
+  [[nodiscard]] const kept_record* record_at(std::size_t start, std::size_t& cursor) const noexcept {
+    if (cursor > kept_.size() || (cursor > 0 && kept_[cursor - 1].start >= start)) {
+      cursor = static_cast<std::size_t>(
+          std::lower_bound(kept_.begin(), kept_.end(), start,
+                           [](const kept_record& r, std::size_t x) { return r.start < x; }) -
+          kept_.begin());
+    }
+    while (cursor < kept_.size() && kept_[cursor].start < start) ++cursor;
+    return cursor < kept_.size() && kept_[cursor].start == start ? &kept_[cursor] : nullptr;
+  }
+  [[nodiscard]] bool has_records() const noexcept { return !kept_.empty(); }
+  // The masks of block 0 on (the reader's quote states).
+  [[nodiscard]] const block_masks* masks() const noexcept { return masks_.data(); }
   // The checked span that holds [begin, end) (block positions), or null.
   [[nodiscard]] const checked_span* span_of(std::size_t begin, std::size_t end) const noexcept;
 

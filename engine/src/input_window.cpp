@@ -119,8 +119,10 @@ void input_window::fill(slot& s, bool in_reader) {
 }
 
 void input_window::set_indexer(std::uint8_t delimiter, scan_kernel_fn kernel,
-                               std::size_t n_fields, typed_verdicts* verdicts) {
+                               std::size_t n_fields, typed_verdicts* verdicts,
+                               split_options::ahead_share share) {
   std::lock_guard lock(mutex_);
+  index_share_ = share;
   index_fields_ = n_fields;
   index_delimiter_ = delimiter;
   index_kernel_ = kernel;
@@ -138,6 +140,7 @@ void input_window::run_reader() {
       std::unique_lock lock(mutex_);
       while (free_.empty() && !stop_) {
         reader_waiting_ = true;
+        reader_waited_ = true;
         reader_cv_.wait(lock);
         reader_waiting_ = false;
       }
@@ -145,9 +148,19 @@ void input_window::run_reader() {
       s = free_.back();
       free_.pop_back();
       kernel = index_kernel_;
-      // Pre-flight's verdicts only while the parser has a block waiting: when it is about to
-      // wait for this one, it checks the values itself (the two threads share that work).
-      verdicts = ready_.empty() ? nullptr : index_verdicts_;
+      // The records listed (and pre-flight's verdicts) share the parser's work: they are
+      // given while this thread has time to spare. It had when it waited for a free slot
+      // since the last block; it had not when the parser waited for a block; else as before.
+      if (consumer_waited_) {
+        ahead_ = false;
+      } else if (reader_waited_) {
+        ahead_ = true;
+      }
+      consumer_waited_ = reader_waited_ = false;
+      using share = split_options::ahead_share;
+      const bool give = index_share_ == share::always ||
+                        (index_share_ == share::balanced && ahead_);
+      verdicts = give ? index_verdicts_ : nullptr;
       n_fields = index_fields_;
       delimiter = index_delimiter_;
     }
@@ -182,6 +195,7 @@ bool input_window::next_slot(std::size_t& index) {
     while (ready_.empty()) {
       if (reader_waiting_) reader_cv_.notify_one();
       consumer_waiting_ = true;
+      consumer_waited_ = true;
       consumer_cv_.wait(lock);
       consumer_waiting_ = false;
     }

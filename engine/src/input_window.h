@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "block_index.h"
+#include "mkbulk/engine/split.h"
 
 namespace mkbulk::engine::detail {
 
@@ -46,8 +47,10 @@ class input_window {
   // read before are not. Without a read-ahead thread, nothing is indexed.
   // verdicts (may be null): pre-flight's typed verdicts given ahead (typed_verdicts.h), for the
   // blocks read while the parser has another waiting; it must outlive the window.
+  // share: for which blocks the reader gives verdicts (split_options::ahead_share).
   void set_indexer(std::uint8_t delimiter, scan_kernel_fn kernel, std::size_t n_fields,
-                   typed_verdicts* verdicts);
+                   typed_verdicts* verdicts,
+                   split_options::ahead_share share = split_options::ahead_share::balanced);
   // The index of the block that the window's newest bytes come from (null: none); window
   // position x is block position x + shift.
   [[nodiscard]] const block_index* index(std::ptrdiff_t& shift) const noexcept {
@@ -113,9 +116,14 @@ class input_window {
   std::condition_variable consumer_cv_;  // the parsing thread waits for a filled one
   bool reader_waiting_ = false;
   bool consumer_waiting_ = false;
+  // Since the reader's last block: it waited for a free slot; the parser waited for a block.
+  bool reader_waited_ = false;
+  bool consumer_waited_ = false;
+  bool ahead_ = false;  // the reader gives its extras (records listed, verdicts): run_reader
   bool stop_ = false;
   scan_kernel_fn index_kernel_ = nullptr;  // set_indexer's, for the reader
   typed_verdicts* index_verdicts_ = nullptr;
+  split_options::ahead_share index_share_ = split_options::ahead_share::balanced;
   std::size_t index_fields_ = 0;
   std::uint8_t index_delimiter_ = 0;
   std::string reader_error_;

@@ -13,6 +13,7 @@
 #include "split_run.h"
 
 namespace mkbulk::engine::detail {
+
 namespace {
 constexpr std::uint64_t PROGRESS_EVERY = std::uint64_t{32} << 20;
 }  // namespace
@@ -204,7 +205,30 @@ MKBULK_POPCNT_CLONES split_run::scan_result split_run::scan_fast(std::size_t rs)
   // quote state (up to where the reader chose its state again), the kernel scans here.
   std::ptrdiff_t shift = 0;
   const block_index* ix = win_.index(shift);
+  // The reader listed the block's records (when it read it while we had another waiting):
+  // from a record start it lists, we take them as listed, and scan again after the last.
+  const bool listed = ix != nullptr && ix->has_records();
+  if (ix != listed_index_) {
+    listed_index_ = ix;
+    listed_cursor_ = 0;
+  }
+  const auto listed_at = [&](std::size_t at) {
+    const std::ptrdiff_t bp = static_cast<std::ptrdiff_t>(at) + shift;
+    return bp >= 0 && ix->record_at(static_cast<std::size_t>(bp), listed_cursor_) != nullptr;
+  };
+  bool to_listed = false;
   for (std::size_t w = rs; w < len;) {
+    if (listed && w == rs) {
+      const step st = take_listed(rs, *ix, shift);
+      if (st != step::ok) return {st, rs};
+      w = rs;
+      carry = scan_carry{};  // a record start: outside quotes
+      nd = 0;
+      lk_b = rs;
+      lk_e = NO_POS;
+      open_quote = open_special = open_inner = 0;
+      if (w >= len) break;
+    }
     std::size_t nb = 0;
     std::size_t seg_end = len;  // the bytes of this pass: [w, seg_end)
     const block_masks* masks = nullptr;
@@ -301,12 +325,22 @@ MKBULK_POPCNT_CLONES split_run::scan_result split_run::scan_fast(std::size_t rs)
         lk_b = rs;
         lk_e = NO_POS;
         open_quote = open_special = open_inner = 0;
+        if (listed && listed_at(rs)) {
+          to_listed = true;
+          break;
+        }
         from = rs - pos0 < 64 ? bits_from(rs, pos0) : 0;
       }
+      if (to_listed) break;
       take_delims(pos0, delims);  // the rest belong to the record still open
       open_quote |= q & from;
       open_special |= sp & from;
       open_inner |= inner & from;
+    }
+    if (to_listed) {  // back to the listed records from rs
+      to_listed = false;
+      w = rs;
+      continue;
     }
     w = seg_end;
   }
@@ -317,6 +351,55 @@ MKBULK_POPCNT_CLONES split_run::scan_result split_run::scan_fast(std::size_t rs)
   if (st != step::ok) return {st, rs};
   window_moved_ = false;
   return {resume >= win_.size() ? step::finished : step::restart, resume};
+}
+
+split_run::step split_run::take_listed(std::size_t& rs, const block_index& ix,
+                                       std::ptrdiff_t shift) {
+  const std::uint8_t* d = win_.data();
+  const std::size_t len = win_.size();
+  for (;;) {
+    const std::ptrdiff_t bp = static_cast<std::ptrdiff_t>(rs) + shift;
+    if (bp < 0) return step::ok;
+    const kept_record* r = ix.record_at(static_cast<std::size_t>(bp), listed_cursor_);
+    if (r == nullptr) return step::ok;
+    // Window positions (shift: block position minus window position).
+    const auto at = [shift](std::uint32_t x) {
+      return static_cast<std::size_t>(static_cast<std::ptrdiff_t>(x) - shift);
+    };
+    const std::size_t p = at(r->end);
+    std::size_t next = p + 1;
+    line_end eol = line_end::lf;
+    if (d[p] == '\r') {
+      if (p + 1 >= len) return step::ok;  // its LF may come with the next block: scan_fast's
+      eol = line_end::cr;
+      if (d[p + 1] == '\n') {
+        next = p + 2;
+        eol = line_end::crlf;
+      }
+    }
+    std::size_t resume = next;
+    const bool special = (r->flags & RECORD_SPECIAL) != 0;
+    step st;
+    if ((r->flags & RECORD_QUOTE) != 0) {
+      // The index's masks serve quoted_record: from the record's start the reader's quote
+      // state is ours. quote_base_: the window position of block position 0 (modulo 2^64).
+      quote_masks_ = ix.masks();
+      quote_base_ = static_cast<std::size_t>(-shift);
+      st = quoted_record(rs, p, eol, n_fields_ - 1, at(r->lookup_begin), at(r->lookup_end),
+                         special, (r->flags & RECORD_INNER_EOL) != 0, resume);
+      quote_masks_ = nullptr;
+    } else {
+      st = fast_record(rs, p, eol, n_fields_ - 1, at(r->lookup_begin), at(r->lookup_end),
+                       special);
+    }
+    if (st != step::ok) return st;
+    if (resume != next || window_moved_) {
+      window_moved_ = false;
+      rs = resume;
+      return step::restart;
+    }
+    rs = next;
+  }
 }
 
 }  // namespace mkbulk::engine::detail

@@ -34,7 +34,7 @@ void split_run::setup_preflight() {
     // With a read-ahead thread, it checks the plain records of each block it indexes first.
     if (threads_ >= 2 && !checker_->typed_columns().empty()) {
       verdicts_ = std::make_unique<typed_verdicts>(*opt_.preflight, columns, opt_.lookup_field,
-                                                   static_cast<char>(delim_), n_fields_);
+                                                   static_cast<char>(delim_), n_fields_, lookup_);
     }
   }
 }

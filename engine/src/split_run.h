@@ -61,6 +61,10 @@ class split_run {
   MKBULK_POPCNT_CLONES scan_result scan_fast(std::size_t rs);  // block_index.h
   step fast_record(std::size_t rs, std::size_t p, line_end eol, std::size_t nd,
                    std::size_t lk_b, std::size_t lk_e, bool has_special);
+  // scan_fast's records listed ahead by the read-ahead thread (typed_verdicts.h), from rs on
+  // as long as one starts where the last ended: each to fast_record or quoted_record, as
+  // scan_fast would send it. rs moves past them (on restart: to where to resume).
+  step take_listed(std::size_t& rs, const block_index& ix, std::ptrdiff_t shift);
   step careful_record_at(std::size_t rs, std::size_t& resume);
   step quoted_record(std::size_t rs, std::size_t p, line_end eol, std::size_t nd,
                      std::size_t lk_b, std::size_t lk_e, bool has_special, bool inner_eol,
@@ -113,6 +117,8 @@ class split_run {
   std::unique_ptr<typed_verdicts> verdicts_;
   const block_index* kept_index_ = nullptr;  // kept_ahead()'s block and place in its list
   std::size_t kept_cursor_ = 0;
+  const block_index* listed_index_ = nullptr;  // take_listed()'s
+  std::size_t listed_cursor_ = 0;
   input_window win_;
   std::uint8_t delim_ = ',';
   char out_delim_ = ',';

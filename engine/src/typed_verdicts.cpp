@@ -10,9 +10,32 @@ namespace {
 constexpr std::size_t NONE = ~std::size_t{0};
 }  // namespace
 
+void typed_verdicts::plan_needed() {
+  const std::size_t delims = n_fields_ == 0 ? 0 : n_fields_ - 1;
+  std::vector<bool> need(delims, false);
+  const auto ask = [&](std::size_t j) {
+    if (j < delims) need[j] = true;
+  };
+  if (lookup_ > 0) ask(lookup_ - 1);
+  ask(lookup_);
+  if (checker_) {
+    for (const record_checker::typed_column& c : checker_->typed_columns()) {
+      if (c.column > 0) ask(c.column - 1);
+      ask(c.column);
+    }
+    if (checker_->checked_end() > 0) ask(checker_->checked_end() - 1);
+  }
+  for (std::size_t j = 0; j < delims; ++j) {
+    if (need[j]) needed_.push_back(static_cast<std::uint32_t>(j));
+  }
+  needed_.push_back(~std::uint32_t{0});  // a sentinel: no delimiter index reaches it
+  at_.assign(delims + 1, 0);
+}
+
 void typed_verdicts::build(const std::uint8_t* d, std::size_t len, const block_masks* masks,
                            const std::vector<std::size_t>& switches,
                            std::vector<kept_record>& kept) {
+  if (n_fields_ == 0) return;
   walk(d, len, masks, switches, kept);
 }
 
@@ -24,63 +47,86 @@ MKBULK_POPCNT_CLONES void typed_verdicts::walk(const std::uint8_t* d, std::size_
   const std::size_t nb = (len + 63) / 64;
   std::size_t rs = NONE;  // the open record's start: none before the block's first line end
   std::size_t nd = 0;
-  blocks_.clear();
-  // The open record's delimiters in bits (a block's, from position from on): counted, and
-  // kept by block up to the last one a check may ask for.
+  // Seen in the open record's bytes of earlier blocks: a quote, a special byte, a CR/LF
+  // inside quotes.
+  std::uint64_t open_quote = 0;
+  std::uint64_t open_special = 0;
+  std::uint64_t open_inner = 0;
+  const std::uint32_t* next = needed_.data();  // the open record's next delimiter to note
+  // The open record's delimiters in bits (a block's, from position from on): counted, and the
+  // positions of those asked for noted.
   const auto take = [&](std::size_t pos0, std::uint64_t bits) __attribute__((always_inline)) {
     if (bits == 0) return;
     const std::size_t count = count_bits(bits);
-    if (nd < kept_delims_) blocks_.push_back(delim_block{pos0, bits, nd, nd + count});
+    for (; *next < nd + count; ++next) at_[*next] = pos0 + select_bit(bits, *next - nd, bmi2_);
     nd += count;
   };
-  // The position of the open record's delimiter j (j < kept_delims_).
-  const auto at = [&](std::size_t j) {
-    std::size_t k = 0;
-    while (j >= blocks_[k].last) ++k;
-    return blocks_[k].pos0 + select_bit(blocks_[k].bits, j - blocks_[k].first, bmi2_);
+  // The position of the open record's delimiter j (one asked for).
+  const auto at = [&](std::size_t j) { return at_[j]; };
+  const auto restart = [&](std::size_t at_pos) {
+    rs = at_pos;
+    nd = 0;
+    open_quote = open_special = open_inner = 0;
+    next = needed_.data();
   };
   auto next_switch = switches.begin();
   for (std::size_t b = 0; b < nb; ++b) {
     const std::size_t pos0 = 64 * b;
     if (next_switch != switches.end() && *next_switch == b) {  // the masks' state flips here
       ++next_switch;
-      rs = NONE;
-      nd = 0;
-      blocks_.clear();
+      restart(NONE);
     }
     const std::uint64_t valid =
         len - pos0 >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << (len - pos0)) - 1;
     const block_masks& m = masks[b];
     const std::uint64_t s = m.structural & valid;
     const std::uint64_t delims = s & ~m.newline;
+    const std::uint64_t q = m.quote & valid;
+    const std::uint64_t sp = m.special & valid;
+    const std::uint64_t inner = m.newline & valid & ~s;
+    std::uint64_t from = rs == NONE ? 0 : bits_from(rs, pos0);
     for (std::uint64_t ends = s & m.newline; ends != 0; ends &= ends - 1) {
       const auto i = static_cast<unsigned>(std::countr_zero(ends));
       const std::size_t p = pos0 + i;
       if (rs != NONE && p < rs) continue;  // the LF of a CRLF
       if (rs != NONE) {
-        take(pos0, delims & ((std::uint64_t{1} << i) - 1) & bits_from(rs, pos0));
-        value_verdict v = value_verdict::reject;
+        const std::uint64_t below = (std::uint64_t{1} << i) - 1;
+        take(pos0, delims & below & from);
+        const std::uint64_t record = below & from;  // the record's bits in this block
+        value_verdict v = value_verdict::keep;
         if (nd + 1 == n_fields_ &&
-            typed_record_verdict(text, rs, p, n_fields_, checker_, at, value_, v) &&
-            v == value_verdict::keep) {
-          kept.push_back(kept_record{static_cast<std::uint32_t>(rs), static_cast<std::uint32_t>(p)});
+            (!checker_ ||
+             (typed_record_verdict(text, rs, p, n_fields_, *checker_, at, value_, v) &&
+              v == value_verdict::keep))) {
+          std::uint32_t flags = 0;
+          if ((open_quote | (q & record)) != 0) flags |= RECORD_QUOTE;
+          if ((open_special | (sp & record)) != 0) flags |= RECORD_SPECIAL;
+          if ((open_inner | (inner & record)) != 0) flags |= RECORD_INNER_EOL;
+          const std::size_t lk_b = lookup_ == 0 ? rs : at(lookup_ - 1) + 1;
+          const std::size_t lk_e = lookup_ + 1 < n_fields_ ? at(lookup_) : p;
+          kept.push_back(kept_record{static_cast<std::uint32_t>(rs), static_cast<std::uint32_t>(p),
+                                     static_cast<std::uint32_t>(lk_b),
+                                     static_cast<std::uint32_t>(lk_e), flags});
         }
       }
       // The next record starts after the line end (a CRLF's LF included); a CR in the block's
       // last byte leaves it unknown (its LF may come first in the next block).
-      rs = p + 1;
+      std::size_t next_rs = p + 1;
       if (text[p] == '\r') {
         if (p + 1 == len) {
-          rs = NONE;
+          next_rs = NONE;
         } else if (text[p + 1] == '\n') {
-          rs = p + 2;
+          next_rs = p + 2;
         }
       }
-      nd = 0;
-      blocks_.clear();
+      restart(next_rs);
+      from = rs == NONE ? 0 : (rs - pos0 < 64 ? bits_from(rs, pos0) : 0);
     }
     if (rs != NONE && rs < pos0 + 64) {  // the rest of the block belongs to the open record
-      take(pos0, delims & bits_from(rs, pos0));
+      take(pos0, delims & from);
+      open_quote |= q & from;
+      open_special |= sp & from;
+      open_inner |= inner & from;
     }
   }
 }

@@ -1,12 +1,14 @@
-// Pre-flight's verdict on a record's typed values, shared by the parsing thread
-// (split_preflight.cpp) and the read-ahead thread, which gives it ahead for the records of each
-// block it indexes (typed_verdicts below), so that the parser copies those records without
-// checking their values again. Each thread has a record_checker of its own.
+// The read-ahead thread's share of the parsing: each block's whole records listed for the
+// parser to take as they are (typed_verdicts below), and with pre-flight the verdict on a
+// record's typed values (typed_record_verdict), shared by the parsing thread
+// (split_preflight.cpp) and the read-ahead thread, so that the parser copies the records listed
+// without checking their values again. Each thread has a record_checker of its own.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,19 +62,32 @@ bool typed_record_verdict(const char* d, std::size_t rs, std::size_t end, std::s
 }
 
 // The read-ahead thread's side: the records that lie wholly in a block and have the header's
-// number of fields, with the kept verdict. The parser takes a verdict only for a record of its
-// own with the same start and end that it found well formed (plain RFC 4180): the kernel's
-// delimiter bits are then the same for both (same bytes, outside quotes at the start).
+// number of fields, with pre-flight only those whose typed values are all kept, listed with
+// their lookup field's bounds and what their bytes hold (kept_record). The parser takes such a
+// record as it is found here when it reaches its start outside quotes, its own state then
+// being the reader's (split_run::take_listed); with pre-flight it takes a verdict only for a
+// record of its own with the same start and end that it found well formed (plain RFC 4180):
+// the kernel's delimiter bits are then the same for both (same bytes, outside quotes at the
+// start).
 class typed_verdicts {
  public:
-  // The checker's arguments as the parsing thread's (split_preflight.cpp; options must outlive
-  // this: the checker points into its schema), and the header's number of fields.
+  // With pre-flight: the checker's arguments as the parsing thread's (split_preflight.cpp;
+  // options must outlive this: the checker points into its schema), the header's number of
+  // fields and the lookup field's column.
   typed_verdicts(const preflight_options& options, const std::vector<std::string>& columns,
-                 std::string_view lookup_field, char delimiter, std::size_t n_fields)
-      : checker_(options, columns, lookup_field, delimiter),
+                 std::string_view lookup_field, char delimiter, std::size_t n_fields,
+                 std::size_t lookup)
+      : checker_(std::in_place, options, columns, lookup_field, delimiter),
         n_fields_(n_fields),
-        kept_delims_(std::min(checker_.checked_end(), n_fields == 0 ? 0 : n_fields - 1)),
-        bmi2_(have_bmi2()) {}
+        lookup_(lookup),
+        bmi2_(have_bmi2()) {
+    plan_needed();
+  }
+  // Without: the records only.
+  typed_verdicts(std::size_t n_fields, std::size_t lookup)
+      : n_fields_(n_fields), lookup_(lookup), bmi2_(have_bmi2()) {
+    plan_needed();
+  }
   // d: the block's len bytes; masks: its scan kernel masks, from the quote states the reader
   // chose (block_index.h), chosen afresh and flipped at the blocks in switches (no record is
   // listed across one). Appends to kept in increasing order.
@@ -80,24 +95,21 @@ class typed_verdicts {
              const std::vector<std::size_t>& switches, std::vector<kept_record>& kept);
 
  private:
-  // The open record's blocks of delimiter bits up to its delimiter kept_delims_ (as the
-  // parser's split_run::delim_block), from which a typed value's bounds are picked.
-  struct delim_block {
-    std::size_t pos0;
-    std::uint64_t bits;
-    std::size_t first;  // the record's delimiter count before the block
-    std::size_t last;   // ... and after it
-  };
+  // The delimiters asked for (the lookup field's; with pre-flight, those around each typed
+  // column and the last one before checked_end), in increasing order; their positions in the
+  // open record are noted as its delimiter bits are counted.
+  void plan_needed();
   // build's loop, in build's file: GCC keeps the clones local to it.
   MKBULK_POPCNT_CLONES void walk(const std::uint8_t* d, std::size_t len, const block_masks* masks,
                                  const std::vector<std::size_t>& switches,
                                  std::vector<kept_record>& kept);
 
-  record_checker checker_;
+  std::optional<record_checker> checker_;
   std::size_t n_fields_;
-  std::size_t kept_delims_;
+  std::size_t lookup_;
   bool bmi2_;
-  std::vector<delim_block> blocks_;
+  std::vector<std::uint32_t> needed_;  // delimiter indexes, increasing, then a sentinel
+  std::vector<std::size_t> at_;        // by delimiter index: its position (needed ones only)
   std::string value_;
 };
 

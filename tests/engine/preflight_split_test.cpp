@@ -475,7 +475,8 @@ TEST(preflight_split, long_records_with_long_unchecked_tails_decide_as_the_re_en
 
 // With a schema the output stays the same bytes for every read block size (down to 64 bytes:
 // records cross kernel windows, where the fields are found by walking the bytes), thread count
-// and scan kernel.
+// and scan kernel, and whether the read-ahead thread gives its verdicts and record lists for
+// every block, none or as it has time (the parser's checks, kept_ahead and take_listed).
 TEST(preflight_split, same_output_for_every_block_size_thread_count_and_kernel) {
   temp_dir dir;
   const std::string text = mixed_export(11, 1500);
@@ -487,16 +488,27 @@ TEST(preflight_split, same_output_for_every_block_size_thread_count_and_kernel) 
   for (const std::size_t block : {std::size_t{64}, std::size_t{1000}, std::size_t{70000}}) {
     for (const unsigned threads : {1u, 2u, 3u}) {
       for (const auto& k : supported_scan_kernels()) {
-        split_options v = o;
-        v.block_bytes = block;
-        v.threads = threads;
-        v.kernel = std::string(k.name);
-        const auto got = run_on_text(dir, text, v, "v");
-        ASSERT_EQ(got.result.status, split_status::ok) << got.result.message;
-        EXPECT_EQ(got.chunk_texts, ref.chunk_texts) << "block " << block << " kernel " << k.name;
-        EXPECT_EQ(got.rejects, ref.rejects) << "block " << block << " kernel " << k.name;
-        EXPECT_EQ(got.manifest_text, ref.manifest_text)
-            << "block " << block << " kernel " << k.name;
+        for (const auto share : {split_options::ahead_share::balanced,
+                                 split_options::ahead_share::always,
+                                 split_options::ahead_share::never}) {
+          if (share != split_options::ahead_share::balanced &&
+              (threads == 1 || k.name != supported_scan_kernels()[0].name)) {
+            continue;  // no read-ahead thread; and one kernel is enough for the shares
+          }
+          split_options v = o;
+          v.block_bytes = block;
+          v.threads = threads;
+          v.kernel = std::string(k.name);
+          v.ahead = share;
+          const auto got = run_on_text(dir, text, v, "v");
+          const std::string what = "block " + std::to_string(block) + " threads " +
+                                   std::to_string(threads) + " kernel " + std::string(k.name) +
+                                   " share " + std::to_string(static_cast<int>(share));
+          ASSERT_EQ(got.result.status, split_status::ok) << got.result.message;
+          EXPECT_EQ(got.chunk_texts, ref.chunk_texts) << what;
+          EXPECT_EQ(got.rejects, ref.rejects) << what;
+          EXPECT_EQ(got.manifest_text, ref.manifest_text) << what;
+        }
       }
     }
   }

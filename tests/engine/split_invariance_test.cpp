@@ -98,17 +98,30 @@ TEST(split_invariance, same_output_for_every_block_size_thread_count_and_kernel)
     for (const unsigned threads : {1u, 2u, 3u}) {
       for (const auto& k : supported_scan_kernels()) {
         if (block != 4096 && k.name != supported_scan_kernels()[0].name && threads >= 2) continue;
-        split_options o = base;
-        o.block_bytes = block;
-        o.threads = threads;
-        o.kernel = std::string(k.name);
-        const auto out = dir.path() / ("run" + std::to_string(run++));
-        const auto got = run_on_file(input, out, o);
-        ASSERT_EQ(got.result.status, split_status::ok) << got.result.message;
-        EXPECT_EQ(got.chunk_texts, ref.chunk_texts) << "block " << block << " kernel " << k.name;
-        EXPECT_EQ(got.rejects, ref.rejects) << "block " << block << " kernel " << k.name;
-        EXPECT_EQ(got.manifest_text, ref.manifest_text) << "block " << block << " kernel " << k.name;
-        std::filesystem::remove_all(out);
+        // The read-ahead thread lists the records of every block, none, or as it has time.
+        for (const auto share : {split_options::ahead_share::balanced,
+                                 split_options::ahead_share::always,
+                                 split_options::ahead_share::never}) {
+          if (share != split_options::ahead_share::balanced &&
+              (threads == 1 || k.name != supported_scan_kernels()[0].name)) {
+            continue;
+          }
+          split_options o = base;
+          o.block_bytes = block;
+          o.threads = threads;
+          o.kernel = std::string(k.name);
+          o.ahead = share;
+          const auto out = dir.path() / ("run" + std::to_string(run++));
+          const auto got = run_on_file(input, out, o);
+          const std::string what = "block " + std::to_string(block) + " threads " +
+                                   std::to_string(threads) + " kernel " + std::string(k.name) +
+                                   " share " + std::to_string(static_cast<int>(share));
+          ASSERT_EQ(got.result.status, split_status::ok) << got.result.message;
+          EXPECT_EQ(got.chunk_texts, ref.chunk_texts) << what;
+          EXPECT_EQ(got.rejects, ref.rejects) << what;
+          EXPECT_EQ(got.manifest_text, ref.manifest_text) << what;
+          std::filesystem::remove_all(out);
+        }
       }
     }
   }

@@ -1,7 +1,9 @@
 // typed_verdicts: the read-ahead thread lists exactly the records that lie wholly in a block,
 // have the header's field count and keep every typed value as it is (quoted values and CRLF
 // included); the partial records at the block's ends, rewritten and rejected values are not
-// listed; and block_index::kept finds them by start and end.
+// listed; and block_index::kept finds them by start and end. Without a schema every whole
+// record with the header's field count is listed, with its lookup field's bounds and what its
+// bytes hold (block_index::record_at).
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -51,7 +53,7 @@ TEST(typed_verdicts, lists_the_whole_records_whose_typed_values_are_kept) {
   const preflight_options options = standard_options();  // the checkers point into its schema
   for (const auto& k : supported_scan_kernels()) {
     SCOPED_TRACE(k.name);
-    typed_verdicts verdicts(options, COLUMNS, "email", ',', COLUMNS.size());
+    typed_verdicts verdicts(options, COLUMNS, "email", ',', COLUMNS.size(), 0);
     block_index ix;
     ix.build(buf.data(), text.size(), ',', k.fn, COLUMNS.size(), &verdicts);
     std::size_t cursor = 0;
@@ -68,6 +70,48 @@ TEST(typed_verdicts, lists_the_whole_records_whose_typed_values_are_kept) {
     EXPECT_FALSE(ix.kept(at_a + 1, text.find('\r', at_a), fresh));
     fresh = 0;
     EXPECT_FALSE(ix.kept(0, text.find('\r'), fresh)) << "the block's first, partial record";
+  }
+}
+
+TEST(typed_verdicts, without_a_schema_lists_each_whole_record_with_its_lookup_and_flags) {
+  const std::string text =
+      "tail\n"                                   // partial: not listed
+      "1,a@x.com,\"Acme, Inc.\"\r\n"          // a quote
+      "2,b@x.com,Caf\xc3\xa9\n"                // a special byte
+      "3,\"c@x.com\",\"two\nlines\"\n"     // quotes, a line end inside them
+      "4,d@x.com\n"                              // two fields: not listed
+      "5,e@x.com,plain\r\n"                     // nothing
+      "6,f@x.com,pa";                             // partial: not listed
+  const auto buf = padded(text);
+  struct want {
+    std::string start;  // the record's first bytes
+    std::string lookup;
+    std::uint32_t flags;
+  };
+  const std::vector<want> wants = {{"1,a@", "a@x.com", RECORD_QUOTE},
+                                   {"2,b@", "b@x.com", RECORD_SPECIAL},
+                                   {"3,\"c", "\"c@x.com\"", RECORD_QUOTE | RECORD_INNER_EOL},
+                                   {"5,e@", "e@x.com", 0}};
+  for (const auto& k : supported_scan_kernels()) {
+    SCOPED_TRACE(k.name);
+    typed_verdicts records(3, 1);  // three fields, the lookup in the middle
+    block_index ix;
+    ix.build(buf.data(), text.size(), ',', k.fn, 3, &records);
+    std::size_t cursor = 0;
+    for (const want& w : wants) {
+      const std::size_t start = text.find(w.start);
+      const kept_record* r = ix.record_at(start, cursor);
+      ASSERT_NE(r, nullptr) << w.start;
+      EXPECT_EQ(r->end, text.find_first_of("\r\n", text.find(w.start[0] == '3' ? "lines" : w.start)));
+      EXPECT_EQ(text.substr(r->lookup_begin, r->lookup_end - r->lookup_begin), w.lookup);
+      EXPECT_EQ(r->flags, w.flags) << w.start;
+    }
+    std::size_t fresh = 0;
+    EXPECT_EQ(ix.record_at(text.find("4,d@"), fresh), nullptr) << "two fields";
+    EXPECT_EQ(ix.record_at(text.find("6,f@"), fresh), nullptr) << "partial";
+    EXPECT_EQ(ix.record_at(0, fresh), nullptr) << "the block's first, partial record";
+    // Asked again from an earlier start (a restart), the cursor is taken back.
+    EXPECT_NE(ix.record_at(text.find("1,a@"), fresh), nullptr);
   }
 }
 
