@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # Sourced by the benchmark scripts: the generated messy export they share (mkbulk-gen: BOM,
 # CRLF, quoted delimiters, doubled quotes, multi-line notes, 0.1% defects), made once per work
-# directory and size. Sets input to its path.
-#   bench_export GEN WORK SIZE
+# directory and size (bench_export), and the interleaved rounds they time (bench_rounds).
+#   bench_export GEN WORK SIZE: sets input to its path
 bench_export() {
   input="$2/export-$3.csv"
   if [[ ! -s "$input" ]]; then
@@ -11,4 +11,32 @@ bench_export() {
       --out "$input.tmp"
     mv "$input.tmp" "$input"
   fi
+}
+
+# bench_rounds WORK RUNS -n NAME COMMAND [-n NAME COMMAND ...]: a warm-up round, then RUNS rounds
+# of one run of every command each, by hyperfine, into WORK/hyperfine-round-N.json (the output
+# directory WORK/out emptied and synced before each run). Each round starts one command further
+# on: a load that drifts on a shared machine slows every command alike, and the slower 1 GiB
+# writes that come every second or third run on the VMs where this was written (fresh pages for
+# the page cache) do not stay pinned on the same commands. mkbulk exits 1 when rows were
+# rejected (the export has defects): -i keeps hyperfine going.
+bench_rounds() {
+  local work=$1 runs=$2
+  shift 2
+  local cmds=("$@")
+  local ncmds=$((${#cmds[@]} / 3)) round k i json order
+  rm -f "$work"/hyperfine-round-*.json
+  for ((round = 0; round <= runs; ++round)); do
+    json="$work/hyperfine-round-$round.json"
+    [[ $round -eq 0 ]] && json="$work/hyperfine-warmup.json"  # not counted
+    echo "round $round of $runs" >&2
+    order=()
+    for ((k = 0; k < ncmds; ++k)); do
+      i=$(((round + k) % ncmds * 3))
+      order+=("${cmds[@]:i:3}")
+    done
+    hyperfine --runs 1 -i --style basic --export-json "$json" \
+      --prepare "rm -rf '$work/out' && mkdir -p '$work/out' && sync" "${order[@]}" >/dev/null
+  done
+  rm -f "$work/hyperfine-warmup.json"
 }

@@ -56,26 +56,7 @@ cmds=(-n "cat > file" "cat '$input' > '$work/out/cat.csv'"
       -n "mkbulk split --duplicates off" "'$mkbulk' split '$input' --out-dir '$work/out/mk' --duplicates off"
       -n "mkbulk split" "'$mkbulk' split '$input' --out-dir '$work/out/mkd'"
       "${base_cmd[@]}")
-# RUNS rounds of one run of every command each, after a warm-up round, each round starting one
-# command further on: a load that drifts on a shared machine slows every command alike, and
-# the slower 1 GiB writes that come every second or third run on the VMs where this was written
-# (fresh pages for the page cache) do not stay pinned on the same commands.
-ncmds=$((${#cmds[@]} / 3))
-rm -f "$work"/hyperfine-round-*.json
-# mkbulk exits 1 when rows were rejected (the export has defects): -i keeps hyperfine going.
-for ((round = 0; round <= runs; ++round)); do
-  json="$work/hyperfine-round-$round.json"
-  [[ $round -eq 0 ]] && json="$work/hyperfine-warmup.json"
-  echo "round $round of $runs" >&2
-  order=()
-  for ((k = 0; k < ncmds; ++k)); do
-    i=$(((round + k) % ncmds * 3))
-    order+=("${cmds[@]:i:3}")
-  done
-  hyperfine --runs 1 -i --style basic --export-json "$json" \
-    --prepare "rm -rf '$work/out' && mkdir -p '$work/out' && sync" "${order[@]}" >/dev/null
-done
-rm -f "$work/hyperfine-warmup.json"
+bench_rounds "$work" "$runs" "${cmds[@]}"
 
 python3 - "$bytes" "$work"/hyperfine-round-*.json <<'PY'
 import json, statistics, sys

@@ -99,25 +99,8 @@ if [[ -n "$base_mkbulk" ]]; then
   cmds+=(-n "base plain" "$(split_cmd "$base_mkbulk" bp)"
          -n "base typed" "$(split_cmd "$base_mkbulk" bt --schema "'$schema'")")
 fi
-rm -f "$work"/hyperfine-round-*.json
-# Each round starts one command further on (the order rotates): on the shared VMs where this
-# was written, about every second or third 1 GiB write is slower in the kernel (fresh pages for
-# the page cache), a pattern that a fixed order would pin on the same commands.
-ncmds=$((${#cmds[@]} / 3))
-# mkbulk exits 1 when rows were rejected (the export has defects): -i keeps hyperfine going.
-for ((round = 0; round <= runs; ++round)); do
-  json="$work/hyperfine-round-$round.json"
-  [[ $round -eq 0 ]] && json="$work/hyperfine-warmup.json"  # round 0 warms up, not counted
-  echo "round $round of $runs" >&2
-  order=()
-  for ((k = 0; k < ncmds; ++k)); do
-    i=$(((round + k) % ncmds * 3))
-    order+=("${cmds[@]:i:3}")
-  done
-  hyperfine --runs 1 -i --style basic --export-json "$json" \
-    --prepare "rm -rf '$work/out' && mkdir -p '$work/out' && sync" "${order[@]}" >/dev/null
-done
-rm -rf "$work/out" "$work/hyperfine-warmup.json"
+bench_rounds "$work" "$runs" "${cmds[@]}"
+rm -rf "$work/out"
 
 python3 - "$bytes" "$work"/hyperfine-round-*.json <<'PY'
 import json, statistics, sys

@@ -15,6 +15,7 @@
 namespace mkbulk::engine {
 namespace {
 
+using testing::ahead_variants;
 using testing::chunk_rows;
 using testing::reject_rows;
 using testing::run_on_text;
@@ -488,22 +489,14 @@ TEST(preflight_split, same_output_for_every_block_size_thread_count_and_kernel) 
   for (const std::size_t block : {std::size_t{64}, std::size_t{1000}, std::size_t{70000}}) {
     for (const unsigned threads : {1u, 2u, 3u}) {
       for (const auto& k : supported_scan_kernels()) {
-        for (const auto share : {split_options::ahead_share::balanced,
-                                 split_options::ahead_share::always,
-                                 split_options::ahead_share::never}) {
-          if (share != split_options::ahead_share::balanced &&
-              (threads == 1 || k.name != supported_scan_kernels()[0].name)) {
-            continue;  // no read-ahead thread; and one kernel is enough for the shares
-          }
+        for (const auto& [share, what] :
+             ahead_variants(block, threads, k.name, k.name == supported_scan_kernels()[0].name)) {
           split_options v = o;
           v.block_bytes = block;
           v.threads = threads;
           v.kernel = std::string(k.name);
           v.ahead = share;
           const auto got = run_on_text(dir, text, v, "v");
-          const std::string what = "block " + std::to_string(block) + " threads " +
-                                   std::to_string(threads) + " kernel " + std::string(k.name) +
-                                   " share " + std::to_string(static_cast<int>(share));
           ASSERT_EQ(got.result.status, split_status::ok) << got.result.message;
           EXPECT_EQ(got.chunk_texts, ref.chunk_texts) << what;
           EXPECT_EQ(got.rejects, ref.rejects) << what;

@@ -16,6 +16,7 @@
 namespace mkbulk::engine {
 namespace {
 
+using testing::ahead_variants;
 using testing::chunk_rows;
 using testing::run_on_file;
 using testing::temp_dir;
@@ -99,13 +100,8 @@ TEST(split_invariance, same_output_for_every_block_size_thread_count_and_kernel)
       for (const auto& k : supported_scan_kernels()) {
         if (block != 4096 && k.name != supported_scan_kernels()[0].name && threads >= 2) continue;
         // The read-ahead thread lists the records of every block, none, or as it has time.
-        for (const auto share : {split_options::ahead_share::balanced,
-                                 split_options::ahead_share::always,
-                                 split_options::ahead_share::never}) {
-          if (share != split_options::ahead_share::balanced &&
-              (threads == 1 || k.name != supported_scan_kernels()[0].name)) {
-            continue;
-          }
+        for (const auto& [share, what] :
+             ahead_variants(block, threads, k.name, k.name == supported_scan_kernels()[0].name)) {
           split_options o = base;
           o.block_bytes = block;
           o.threads = threads;
@@ -113,9 +109,6 @@ TEST(split_invariance, same_output_for_every_block_size_thread_count_and_kernel)
           o.ahead = share;
           const auto out = dir.path() / ("run" + std::to_string(run++));
           const auto got = run_on_file(input, out, o);
-          const std::string what = "block " + std::to_string(block) + " threads " +
-                                   std::to_string(threads) + " kernel " + std::string(k.name) +
-                                   " share " + std::to_string(static_cast<int>(share));
           ASSERT_EQ(got.result.status, split_status::ok) << got.result.message;
           EXPECT_EQ(got.chunk_texts, ref.chunk_texts) << what;
           EXPECT_EQ(got.rejects, ref.rejects) << what;

@@ -79,6 +79,26 @@ inline split_output run_on_text(const temp_dir& dir, std::string_view text, spli
   return run_on_file(input, dir.path() / name, std::move(o));
 }
 
+// The invariance tests' variants of one run: with a read-ahead thread and the first kernel,
+// each ahead_share (the reader's lists for every block, none, or as it has time); else the
+// default only. what(): the variant, for failure messages.
+struct run_variant {
+  split_options::ahead_share share;
+  std::string what;
+};
+inline std::vector<run_variant> ahead_variants(std::size_t block, unsigned threads,
+                                               std::string_view kernel, bool first_kernel) {
+  using share = split_options::ahead_share;
+  std::vector<run_variant> v;
+  for (const share s : {share::balanced, share::always, share::never}) {
+    if (s != share::balanced && (threads == 1 || !first_kernel)) continue;
+    v.push_back(run_variant{s, "block " + std::to_string(block) + " threads " +
+                                   std::to_string(threads) + " kernel " + std::string(kernel) +
+                                   " share " + std::to_string(static_cast<int>(s))});
+  }
+  return v;
+}
+
 struct row {
   std::uint64_t line = 0;
   std::vector<std::string> fields;
