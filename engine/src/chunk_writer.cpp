@@ -15,8 +15,6 @@
 
 namespace mkbulk::engine::detail {
 namespace {
-// 256 KiB writes: 1 MiB ones measured slower in the kernel's page-cache copy on this VM.
-constexpr std::size_t SEGMENT_BYTES = std::size_t{256} << 10;
 constexpr std::size_t SEGMENTS_THREADED = 16;
 // A sleeping writer is woken once this many segments wait (or for any other message): a
 // wake-up is a system call, and an IPI on a VM.

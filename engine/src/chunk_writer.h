@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <condition_variable>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <memory>
@@ -62,6 +63,24 @@ class chunk_writer {
     flush_pending();
     copy_out(p, n);
   }
+  // Row bytes and then an LF (a CRLF or CR line end written as LF), copied at once: one copy
+  // into the open segment when they fit it.
+  void append_line(const char* p, std::size_t n) {
+    flush_pending();
+    if (have_seg_) {
+      segment& s = segments_[cur_seg_];
+      if (SEGMENT_BYTES - s.size > n) {
+        char* dst = s.data.get() + s.size;
+        std::memcpy(dst, p, n);
+        dst[n] = '\n';
+        s.size += n + 1;
+        if (s.size == SEGMENT_BYTES) push_segment();
+        return;
+      }
+    }
+    copy_out(p, n);
+    copy_out("\n", 1);
+  }
   void flush_pending() {
     if (pending_len_ != 0) copy_out(pending_, pending_len_);
     pending_ = nullptr;
@@ -90,6 +109,8 @@ class chunk_writer {
   [[nodiscard]] std::uint64_t rows() const noexcept { return rows_total_; }
 
  private:
+  // 256 KiB writes: 1 MiB ones measured slower in the kernel's page-cache copy on this VM.
+  static constexpr std::size_t SEGMENT_BYTES = std::size_t{256} << 10;
   struct segment {
     std::unique_ptr<char[]> data;
     std::size_t size = 0;

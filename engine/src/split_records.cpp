@@ -139,8 +139,7 @@ split_run::step split_run::fast_record(std::size_t rs, std::size_t p, line_end e
       if (eol == line_end::lf) {
         writer_->append_input(d + rs, size);
       } else {
-        writer_->append_input(d + rs, size - 1);
-        writer_->append("\n", 1);
+        writer_->append_line(d + rs, size - 1);
       }
     }
   } else {
@@ -315,8 +314,7 @@ split_run::step split_run::accept(std::size_t rs, std::size_t end,
   if (raw && eol == line_end::lf) {
     writer_->append_input(d + rs, size);
   } else if (raw) {
-    writer_->append_input(d + rs, size - 1);
-    writer_->append("\n", 1);
+    writer_->append_line(d + rs, size - 1);
   } else {
     writer_->append(out_.data(), out_.size());
   }
