@@ -15,26 +15,34 @@ bench_export() {
 
 # bench_rounds WORK RUNS -n NAME COMMAND [-n NAME COMMAND ...]: a warm-up round, then RUNS rounds
 # of one run of every command each, by hyperfine, into WORK/hyperfine-round-N.json (the output
-# directory WORK/out emptied and synced before each run). Each round starts one command further
-# on: a load that drifts on a shared machine slows every command alike, and the slower 1 GiB
-# writes that come every second or third run on the VMs where this was written (fresh pages for
-# the page cache) do not stay pinned on the same commands. mkbulk exits 1 when rows were
-# rejected (the export has defects): -i keeps hyperfine going.
+# directory WORK/out emptied and synced before each run). Each round runs the commands in an
+# order of its own (shuffled, the same for a given round number on every run of the script): a
+# load that drifts on a shared machine slows every command alike, and on the VMs where this was
+# written a 1 GiB write is much slower in the kernel (fresh pages for the page cache: twice the
+# system time) after some commands than after others, which a fixed or merely rotated order
+# pins on the same commands. mkbulk exits 1 when rows were rejected (the export has defects):
+# -i keeps hyperfine going.
 bench_rounds() {
   local work=$1 runs=$2
   shift 2
   local cmds=("$@")
-  local ncmds=$((${#cmds[@]} / 3)) round k i json order
+  local ncmds=$((${#cmds[@]} / 3)) round k i t json order idx
   rm -f "$work"/hyperfine-round-*.json
   for ((round = 0; round <= runs; ++round)); do
     json="$work/hyperfine-round-$round.json"
     [[ $round -eq 0 ]] && json="$work/hyperfine-warmup.json"  # not counted
     echo "round $round of $runs" >&2
-    order=()
-    for ((k = 0; k < ncmds; ++k)); do
-      i=$(((round + k) % ncmds * 3))
-      order+=("${cmds[@]:i:3}")
+    idx=()
+    for ((k = 0; k < ncmds; ++k)); do idx+=("$k"); done
+    RANDOM=$((round + 1))  # a shuffle of its own for each round, reproducible
+    for ((k = ncmds - 1; k > 0; --k)); do
+      i=$((RANDOM % (k + 1)))
+      t=${idx[k]}
+      idx[k]=${idx[i]}
+      idx[i]=$t
     done
+    order=()
+    for k in "${idx[@]}"; do order+=("${cmds[@]:k*3:3}"); done
     hyperfine --runs 1 -i --style basic --export-json "$json" \
       --prepare "rm -rf '$work/out' && mkdir -p '$work/out' && sync" "${order[@]}" >/dev/null
   done

@@ -2,8 +2,8 @@
 # Issue 5's pre-flight benchmark: `mkbulk split --duplicates off` on the same generated 1 GiB
 # export (page cache) without and with `--schema describe.json`, for `--threads 1` and the
 # default threads, timed by hyperfine in RUNS rounds of one run of every command each (after one
-# warm-up round; each round in a rotated order), so that a load that drifts on the shared
-# machine slows every command alike;
+# warm-up round; each round in a shuffled order: bench_export.sh says why), so that a load that
+# drifts on the shared machine slows every command alike;
 # prints the medians and the typed/plain throughput ratios (goal: >= 0.80): the ratio of the
 # medians, and the median, min and max of the per-round ratios (the spread). describe.json comes
 # from a mkbulk-sandbox started here (token and GET /rest/v1/leads/describe.json by curl; the
