@@ -72,11 +72,14 @@ void block_index::build(const std::uint8_t* d, std::size_t len, std::uint8_t del
   // (which the parser takes as a literal, restarting outside quotes) misleads it to the end of
   // those 64 KiB at most.
   scan_carry carry{};
+  kept_.clear();
+  if (verdicts != nullptr) verdicts->begin();
   for (std::size_t first = 0; first < nb; first += STATE_CHOICE_BLOCKS) {
     const std::size_t n = std::min(STATE_CHOICE_BLOCKS, nb - first);
     const std::uint64_t picked =
         pick_start(d + 64 * first, len - 64 * first, delimiter, kernel, n_fields, carry.in_quote);
-    if (first > 0 && picked != carry.in_quote) switches_.push_back(first);
+    const bool switched = first > 0 && picked != carry.in_quote;
+    if (switched) switches_.push_back(first);
     carry.in_quote = picked;
     std::uint64_t c = carry.in_quote;
     kernel(d + 64 * first, n, delimiter, carry, masks_.data() + first);
@@ -84,10 +87,11 @@ void block_index::build(const std::uint8_t* d, std::size_t len, std::uint8_t del
       state_[k] = c;
       c ^= odd_mask(masks_[k].quote);
     }
+    // The records of these 64 KiB while their bytes are still in the cache (a line end's byte
+    // and the typed values are read).
+    if (verdicts != nullptr) verdicts->build(d, len, masks_.data(), first, first + n, switched, kept_);
   }
   state_[nb] = carry.in_quote;
-  kept_.clear();
-  if (verdicts != nullptr) verdicts->build(d, len, masks_.data(), switches_, kept_);
   if (len == 0) return;
   // The line ends that cut the block into checked spans: the first at or after each 64 KiB.
   const std::uint64_t last_valid = len % 64 == 0 ? ~std::uint64_t{0}

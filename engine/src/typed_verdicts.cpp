@@ -32,27 +32,40 @@ void typed_verdicts::plan_needed() {
   at_.assign(delims + 1, 0);
 }
 
-void typed_verdicts::build(const std::uint8_t* d, std::size_t len, const block_masks* masks,
-                           const std::vector<std::size_t>& switches,
-                           std::vector<kept_record>& kept) {
-  if (n_fields_ == 0) return;
-  walk(d, len, masks, switches, kept);
+void typed_verdicts::begin() noexcept {
+  rs_ = NONE;
+  nd_ = 0;
+  open_quote_ = open_special_ = open_inner_ = 0;
+  next_ = 0;
 }
 
-MKBULK_POPCNT_CLONES void typed_verdicts::walk(const std::uint8_t* d, std::size_t len,
-                                               const block_masks* masks,
-                                               const std::vector<std::size_t>& switches,
-                                               std::vector<kept_record>& kept) {
+void typed_verdicts::build(const std::uint8_t* d, std::size_t len, const block_masks* masks,
+                           std::size_t first, std::size_t last, bool switched,
+                           std::vector<kept_record>& kept) {
+  if (n_fields_ == 0) return;
+  if (switched) begin();  // the masks' state flips at first: no record is listed across it
+  if (checker_) {
+    walk_typed(d, len, masks, first, last, kept);
+  } else {
+    walk_plain(d, len, masks, first, last, kept);
+  }
+}
+
+template <bool Typed>
+void typed_verdicts::walk(const std::uint8_t* d, std::size_t len,
+                                                        const block_masks* masks,
+                                                        std::size_t first, std::size_t last,
+                                                        std::vector<kept_record>& kept) {
   const auto* text = reinterpret_cast<const char*>(d);
-  const std::size_t nb = (len + 63) / 64;
-  std::size_t rs = NONE;  // the open record's start: none before the block's first line end
-  std::size_t nd = 0;
+  // The open record, carried from the last pass (members) in locals.
+  std::size_t rs = rs_;  // its start: none before the block's first line end
+  std::size_t nd = nd_;
   // Seen in the open record's bytes of earlier blocks: a quote, a special byte, a CR/LF
   // inside quotes.
-  std::uint64_t open_quote = 0;
-  std::uint64_t open_special = 0;
-  std::uint64_t open_inner = 0;
-  const std::uint32_t* next = needed_.data();  // the open record's next delimiter to note
+  std::uint64_t open_quote = open_quote_;
+  std::uint64_t open_special = open_special_;
+  std::uint64_t open_inner = open_inner_;
+  const std::uint32_t* next = needed_.data() + next_;  // its next delimiter to note
   // The open record's delimiters in bits (a block's, from position from on): counted, and the
   // positions of those asked for noted.
   const auto take = [&](std::size_t pos0, std::uint64_t bits) __attribute__((always_inline)) {
@@ -69,13 +82,8 @@ MKBULK_POPCNT_CLONES void typed_verdicts::walk(const std::uint8_t* d, std::size_
     open_quote = open_special = open_inner = 0;
     next = needed_.data();
   };
-  auto next_switch = switches.begin();
-  for (std::size_t b = 0; b < nb; ++b) {
+  for (std::size_t b = first; b < last; ++b) {
     const std::size_t pos0 = 64 * b;
-    if (next_switch != switches.end() && *next_switch == b) {  // the masks' state flips here
-      ++next_switch;
-      restart(NONE);
-    }
     const std::uint64_t valid =
         len - pos0 >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << (len - pos0)) - 1;
     const block_masks& m = masks[b];
@@ -93,11 +101,13 @@ MKBULK_POPCNT_CLONES void typed_verdicts::walk(const std::uint8_t* d, std::size_
         const std::uint64_t below = (std::uint64_t{1} << i) - 1;
         take(pos0, delims & below & from);
         const std::uint64_t record = below & from;  // the record's bits in this block
-        value_verdict v = value_verdict::keep;
-        if (nd + 1 == n_fields_ &&
-            (!checker_ ||
-             (typed_record_verdict(text, rs, p, n_fields_, *checker_, at, value_, v) &&
-              v == value_verdict::keep))) {
+        bool listed = nd + 1 == n_fields_;
+        if constexpr (Typed) {
+          value_verdict v = value_verdict::keep;
+          listed = listed && typed_record_verdict(text, rs, p, n_fields_, *checker_, at, value_, v) &&
+                   v == value_verdict::keep;
+        }
+        if (listed) {
           std::uint32_t flags = 0;
           if ((open_quote | (q & record)) != 0) flags |= RECORD_QUOTE;
           if ((open_special | (sp & record)) != 0) flags |= RECORD_SPECIAL;
@@ -129,6 +139,28 @@ MKBULK_POPCNT_CLONES void typed_verdicts::walk(const std::uint8_t* d, std::size_
       open_inner |= inner & from;
     }
   }
+  rs_ = rs;
+  nd_ = nd;
+  open_quote_ = open_quote;
+  open_special_ = open_special;
+  open_inner_ = open_inner;
+  next_ = static_cast<std::size_t>(next - needed_.data());
+}
+
+// The two loops, each built twice (MKBULK_POPCNT_CLONES): without a schema the loop carries no
+// typed check (fewer live values, fewer spills).
+MKBULK_POPCNT_CLONES void typed_verdicts::walk_plain(const std::uint8_t* d, std::size_t len,
+                                                     const block_masks* masks, std::size_t first,
+                                                     std::size_t last,
+                                                     std::vector<kept_record>& kept) {
+  walk<false>(d, len, masks, first, last, kept);
+}
+
+MKBULK_POPCNT_CLONES void typed_verdicts::walk_typed(const std::uint8_t* d, std::size_t len,
+                                                     const block_masks* masks, std::size_t first,
+                                                     std::size_t last,
+                                                     std::vector<kept_record>& kept) {
+  walk<true>(d, len, masks, first, last, kept);
 }
 
 }  // namespace mkbulk::engine::detail

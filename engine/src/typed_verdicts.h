@@ -88,21 +88,33 @@ class typed_verdicts {
       : n_fields_(n_fields), lookup_(lookup), bmi2_(have_bmi2()) {
     plan_needed();
   }
+  // A new block: no record open.
+  void begin() noexcept;
   // d: the block's len bytes; masks: its scan kernel masks, from the quote states the reader
-  // chose (block_index.h), chosen afresh and flipped at the blocks in switches (no record is
-  // listed across one). Appends to kept in increasing order.
+  // chose (block_index.h), for the 64-byte blocks [first, last), each pass right after the
+  // kernel's (its bytes still in the cache) and after the passes before it; switched: the
+  // reader's state was chosen afresh and flipped at first (no record is listed across it).
+  // Appends to kept in increasing order.
   void build(const std::uint8_t* d, std::size_t len, const block_masks* masks,
-             const std::vector<std::size_t>& switches, std::vector<kept_record>& kept);
+             std::size_t first, std::size_t last, bool switched, std::vector<kept_record>& kept);
 
  private:
   // The delimiters asked for (the lookup field's; with pre-flight, those around each typed
   // column and the last one before checked_end), in increasing order; their positions in the
   // open record are noted as its delimiter bits are counted.
   void plan_needed();
-  // build's loop, in build's file: GCC keeps the clones local to it.
-  MKBULK_POPCNT_CLONES void walk(const std::uint8_t* d, std::size_t len, const block_masks* masks,
-                                 const std::vector<std::size_t>& switches,
-                                 std::vector<kept_record>& kept);
+  // build's loop (without and with a schema), in build's file: GCC keeps the clones local to
+  // it.
+  MKBULK_POPCNT_CLONES void walk_plain(const std::uint8_t* d, std::size_t len,
+                                       const block_masks* masks, std::size_t first,
+                                       std::size_t last, std::vector<kept_record>& kept);
+  MKBULK_POPCNT_CLONES void walk_typed(const std::uint8_t* d, std::size_t len,
+                                       const block_masks* masks, std::size_t first,
+                                       std::size_t last, std::vector<kept_record>& kept);
+  template <bool Typed>
+  [[gnu::always_inline]] inline void walk(const std::uint8_t* d, std::size_t len,
+                                          const block_masks* masks, std::size_t first,
+                                          std::size_t last, std::vector<kept_record>& kept);
 
   std::optional<record_checker> checker_;
   std::size_t n_fields_;
@@ -111,6 +123,13 @@ class typed_verdicts {
   std::vector<std::uint32_t> needed_;  // delimiter indexes, increasing, then a sentinel
   std::vector<std::size_t> at_;        // by delimiter index: its position (needed ones only)
   std::string value_;
+  // The open record between passes (walk's locals).
+  std::size_t rs_ = ~std::size_t{0};
+  std::size_t nd_ = 0;
+  std::uint64_t open_quote_ = 0;
+  std::uint64_t open_special_ = 0;
+  std::uint64_t open_inner_ = 0;
+  std::size_t next_ = 0;  // into needed_
 };
 
 }  // namespace mkbulk::engine::detail
