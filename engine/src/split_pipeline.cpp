@@ -177,14 +177,16 @@ MKBULK_POPCNT_CLONES split_run::scan_result split_run::scan_fast(std::size_t rs)
   std::size_t lk_b = rs;
   std::size_t lk_e = NO_POS;
   // Counts the delimiter bits of the current record and notes the lookup field's bounds;
-  // with a schema, also its blocks of delimiter bits up to the last typed column's end (in
-  // kept_blocks_at_), from which pre-flight picks the typed fields' bounds.
+  // with a schema, also the positions of the delimiters its checks ask for (asked_at_), from
+  // which pre-flight takes the typed fields' bounds.
+  const bool bmi2 = have_bmi2();
+  const std::uint32_t* asked = asked_.data();
   const auto take_delims = [&](std::size_t pos0, std::uint64_t bits) __attribute__((always_inline)) {
     if (bits == 0) return;
     const std::size_t count = count_bits(bits);
-    if (nd < kept_delims_) {
-      if (nd == 0) kept_blocks_ = 0;  // the record's first delimiters
-      kept_blocks_at_[kept_blocks_++] = delim_block{pos0, bits, nd, nd + count};
+    if (nd == 0) asked = asked_.data();  // the record's first delimiters
+    for (; *asked < nd + count; ++asked) {
+      asked_at_[*asked] = pos0 + select_bit(bits, *asked - nd, bmi2);
     }
     if (lk_e == NO_POS) {
       std::uint64_t b = bits;

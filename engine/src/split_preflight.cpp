@@ -29,8 +29,8 @@ void split_run::setup_preflight() {
   // fast_copy_) notes the delimiters up to the last typed column's end (the record's last field
   // ends at its line end, not at a delimiter).
   if (fast_copy_ && n_fields_ > 0) {
-    kept_delims_ = std::min(checker_->checked_end(), n_fields_ - 1);
-    kept_blocks_at_.assign(kept_delims_, delim_block{});
+    asked_ = asked_delimiters(checker_.get(), n_fields_, {});
+    asked_at_.assign(n_fields_, 0);
     // With a read-ahead thread, it checks the plain records of each block it indexes first.
     if (threads_ >= 2 && !checker_->typed_columns().empty()) {
       verdicts_ = std::make_unique<typed_verdicts>(*opt_.preflight, columns, opt_.lookup_field,
@@ -167,35 +167,15 @@ void split_run::record_spans(std::size_t rs, std::size_t end) {
 
 bool split_run::typed_spans(std::size_t rs, std::size_t end) {
   // A record whose checked columns are short enough that every string value in them fits its
-  // field: only the typed columns' values need a check, found from the delimiter bits scan_fast
-  // kept (the record is plain RFC 4180: no quote, or quoted_record() checked every one, so the
-  // kernel's delimiter bits are its field ends; a field's first byte says whether it is quoted)
+  // field: only the typed columns' values need a check, found at the delimiters whose positions
+  // scan_fast noted (the record is plain RFC 4180: no quote, or quoted_record() checked every
+  // one, so the kernel's delimiter bits are its field ends; a field's first byte says whether it
+  // is quoted)
   // and checked right away; check_raw() returns the verdict, and fills in every field's span
   // only when the record has to be re-encoded.
   const auto* d = reinterpret_cast<const char*>(win_.data());
-  // The position of the record's delimiter j (j < kept_delims_), from block b on.
-#if defined(__x86_64__)
-  const bool bmi2 = HAVE_BMI2;
-#else
-  const bool bmi2 = false;
-#endif
-  const auto locate = [bmi2](const split_run::delim_block*& b, std::size_t j) {
-    while (j >= b->last) ++b;
-    return b->pos0 + select_bit(b->bits, j - b->first, bmi2);
-  };
-  // The typed columns' delimiters come in order (j never decreases, and adjacent typed
-  // columns ask for the delimiter between them twice), after the long-record test's one.
-  const split_run::delim_block* blk = kept_blocks_at_.data();
-  std::size_t last_j = NO_POS;
-  std::size_t last_at = 0;
-  const auto at = [&](std::size_t j) {
-    if (j != last_j) {
-      if (j < blk->first) blk = kept_blocks_at_.data();  // back from the long-record test
-      last_j = j;
-      last_at = locate(blk, j);
-    }
-    return last_at;
-  };
+  // The position of the record's delimiter j (one the checks ask for), noted by scan_fast.
+  const auto at = [this](std::size_t j) { return asked_at_[j]; };
   // The caller's view of spans_ is taken before check_raw(): it gets its size now, and the
   // same storage when check_raw() fills it in.
   if (spans_.data() + n_fields_ != std::to_address(spans_.end())) spans_.resize(n_fields_);

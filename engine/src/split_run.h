@@ -159,18 +159,12 @@ class split_run {
   const block_masks* quote_masks_ = nullptr;
   std::size_t quote_base_ = 0;
   std::vector<std::size_t> delims_;
-  // Pre-flight with fast_copy_ (the loop is scan_fast): the 64-byte blocks of delimiter bits
-  // that hold the current record's first kept_delims_ delimiters (0: none), noted by scan_fast
-  // as it counts them; each block has one or more, so kept_delims_ entries are enough.
-  struct delim_block {
-    std::size_t pos0;    // window position of bit 0
-    std::uint64_t bits;  // the record's delimiters in the block
-    std::size_t first;   // the record's delimiter count before the block
-    std::size_t last;    // ... and after it
-  };
-  std::size_t kept_delims_ = 0;
-  std::size_t kept_blocks_ = 0;
-  std::vector<delim_block> kept_blocks_at_;
+  // Pre-flight with fast_copy_ (the loop is scan_fast): the delimiters the typed checks ask
+  // for (asked_delimiters, typed_verdicts.h: increasing, then a sentinel; just the sentinel
+  // without a schema), whose positions in the current record scan_fast notes in asked_at_ (by
+  // delimiter index) as it counts them.
+  std::vector<std::uint32_t> asked_{~std::uint32_t{0}};
+  std::vector<std::size_t> asked_at_;
   std::vector<field_span> spans_;
   careful_record rec_;
   careful_record trial_;

@@ -10,26 +10,34 @@ namespace {
 constexpr std::size_t NONE = ~std::size_t{0};
 }  // namespace
 
-void typed_verdicts::plan_needed() {
-  const std::size_t delims = n_fields_ == 0 ? 0 : n_fields_ - 1;
+std::vector<std::uint32_t> asked_delimiters(const record_checker* checker, std::size_t n_fields,
+                                            std::initializer_list<std::size_t> more) {
+  const std::size_t delims = n_fields == 0 ? 0 : n_fields - 1;
   std::vector<bool> need(delims, false);
   const auto ask = [&](std::size_t j) {
     if (j < delims) need[j] = true;
   };
-  if (lookup_ > 0) ask(lookup_ - 1);
-  ask(lookup_);
-  if (checker_) {
-    for (const record_checker::typed_column& c : checker_->typed_columns()) {
+  for (const std::size_t j : more) ask(j);
+  if (checker != nullptr) {
+    for (const record_checker::typed_column& c : checker->typed_columns()) {
       if (c.column > 0) ask(c.column - 1);
       ask(c.column);
     }
-    if (checker_->checked_end() > 0) ask(checker_->checked_end() - 1);
+    if (checker->checked_end() > 0) ask(checker->checked_end() - 1);
   }
+  std::vector<std::uint32_t> asked;
   for (std::size_t j = 0; j < delims; ++j) {
-    if (need[j]) needed_.push_back(static_cast<std::uint32_t>(j));
+    if (need[j]) asked.push_back(static_cast<std::uint32_t>(j));
   }
-  needed_.push_back(~std::uint32_t{0});  // a sentinel: no delimiter index reaches it
-  at_.assign(delims + 1, 0);
+  asked.push_back(~std::uint32_t{0});  // the sentinel
+  return asked;
+}
+
+void typed_verdicts::plan_needed() {
+  const record_checker* checker = checker_ ? &*checker_ : nullptr;
+  needed_ = lookup_ > 0 ? asked_delimiters(checker, n_fields_, {lookup_ - 1, lookup_})
+                        : asked_delimiters(checker, n_fields_, {lookup_});
+  at_.assign(n_fields_ == 0 ? 1 : n_fields_, 0);
 }
 
 void typed_verdicts::begin() noexcept {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,6 +62,13 @@ bool typed_record_verdict(const char* d, std::size_t rs, std::size_t end, std::s
   return true;
 }
 
+// The delimiters typed_record_verdict asks checker for in a record of n_fields fields (those
+// around each typed column, and the last one before checked_end), and those in more (below
+// n_fields - 1), in increasing order, then a sentinel that no delimiter index reaches: a walk
+// over a record's delimiter bits notes just their positions.
+std::vector<std::uint32_t> asked_delimiters(const record_checker* checker, std::size_t n_fields,
+                                            std::initializer_list<std::size_t> more);
+
 // The read-ahead thread's side: the records that lie wholly in a block and have the header's
 // number of fields, with pre-flight only those whose typed values are all kept, listed with
 // their lookup field's bounds and what their bytes hold (kept_record). The parser takes such a
@@ -99,9 +107,8 @@ class typed_verdicts {
              std::size_t first, std::size_t last, bool switched, std::vector<kept_record>& kept);
 
  private:
-  // The delimiters asked for (the lookup field's; with pre-flight, those around each typed
-  // column and the last one before checked_end), in increasing order; their positions in the
-  // open record are noted as its delimiter bits are counted.
+  // needed_ and at_: the delimiters asked for (the lookup field's; with pre-flight, the
+  // checks'); their positions in the open record are noted as its delimiter bits are counted.
   void plan_needed();
   // build's loop (without and with a schema), in build's file: GCC keeps the clones local to
   // it.
