@@ -60,8 +60,8 @@ class block_index {
  public:
   // Indexes len bytes at d (readable in whole 64-byte blocks: the caller pads them); with
   // verdicts, also lists the block's whole records (with pre-flight, those whose typed values
-  // are all kept). n_fields
-  // (the header's; 0: unknown) picks the quote state at the block's start (pick_start).
+  // are all kept). n_fields (the header's; 0: unknown) picks the quote state at the block's
+  // start (pick_start).
   void build(const std::uint8_t* d, std::size_t len, std::uint8_t delimiter,
              scan_kernel_fn kernel, std::size_t n_fields = 0,
              typed_verdicts* verdicts = nullptr);
@@ -83,8 +83,8 @@ class block_index {
   // listed (with pre-flight: its typed values all kept). cursor: the caller's place in the
   // list (0 for a new index), for records asked in increasing order.
   [[nodiscard]] bool kept(std::size_t start, std::size_t end, std::size_t& cursor) const noexcept {
-    while (cursor < kept_.size() && kept_[cursor].start < start) ++cursor;
-    return cursor < kept_.size() && kept_[cursor].start == start && kept_[cursor].end == end;
+    const kept_record* r = record_at(start, cursor);
+    return r != nullptr && r->end == end;
   }
   // The listed record that starts at start (block position), or null; cursor as for kept()
   // (the first record not before the last start asked; searched again for an earlier start).

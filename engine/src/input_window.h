@@ -45,9 +45,9 @@ class input_window {
   void compact(std::size_t from) noexcept;
   // From now on the read-ahead thread indexes each block it reads (block_index.h); blocks
   // read before are not. Without a read-ahead thread, nothing is indexed.
-  // verdicts (may be null): pre-flight's typed verdicts given ahead (typed_verdicts.h), for the
-  // blocks read while the parser has another waiting; it must outlive the window.
-  // share: for which blocks the reader gives verdicts (split_options::ahead_share).
+  // verdicts (may be null): the records listed ahead, with pre-flight their typed verdicts
+  // (typed_verdicts.h); it must outlive the window. share: for which blocks the reader gives
+  // them (split_options::ahead_share; balanced: while it has time to spare, run_reader).
   void set_indexer(std::uint8_t delimiter, scan_kernel_fn kernel, std::size_t n_fields,
                    typed_verdicts* verdicts,
                    split_options::ahead_share share = split_options::ahead_share::balanced);

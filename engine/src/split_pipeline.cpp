@@ -112,19 +112,9 @@ split_run::scan_result split_run::scan(std::size_t rs) {
         const std::size_t ls =
             (sp & below) ? pos0 + 63 - static_cast<std::size_t>(std::countl_zero(sp & below))
                          : last_special;
-        std::size_t next = p + 1;
-        line_end eol = line_end::lf;
-        if (c == '\r') {
-          eol = line_end::cr;
-          if (p + 1 < len) {
-            if (d[p + 1] == '\n') {
-              next = p + 2;
-              eol = line_end::crlf;
-            }
-          } else if (!win_.eof()) {
-            return {step::more, rs};
-          }
-        }
+        std::size_t next = 0;
+        line_end eol{};
+        if (!line_end_at(p, eol, next)) return {step::more, rs};
         std::size_t resume = next;
         step st;
         if (lq != NO_POS && lq >= rs) {
@@ -210,18 +200,10 @@ MKBULK_POPCNT_CLONES split_run::scan_result split_run::scan_fast(std::size_t rs)
   // The reader listed the block's records (when it read it while we had another waiting):
   // from a record start it lists, we take them as listed, and scan again after the last.
   const bool listed = ix != nullptr && ix->has_records();
-  if (ix != listed_index_) {
-    listed_index_ = ix;
-    listed_cursor_ = 0;
-  }
-  const auto listed_at = [&](std::size_t at) {
-    const std::ptrdiff_t bp = static_cast<std::ptrdiff_t>(at) + shift;
-    return bp >= 0 && ix->record_at(static_cast<std::size_t>(bp), listed_cursor_) != nullptr;
-  };
   bool to_listed = false;
   for (std::size_t w = rs; w < len;) {
     if (listed && w == rs) {
-      const step st = take_listed(rs, *ix, shift);
+      const step st = take_listed(rs);
       if (st != step::ok) return {st, rs};
       w = rs;
       carry = scan_carry{};  // a record start: outside quotes
@@ -293,19 +275,9 @@ MKBULK_POPCNT_CLONES split_run::scan_result split_run::scan_fast(std::size_t rs)
         const bool has_quote = (open_quote | (q & record)) != 0;
         const bool has_special = (open_special | (sp & record)) != 0;
         const bool has_inner = (open_inner | (inner & record)) != 0;
-        std::size_t next = p + 1;
-        line_end eol = line_end::lf;
-        if (d[p] == '\r') {
-          eol = line_end::cr;
-          if (p + 1 < len) {
-            if (d[p + 1] == '\n') {
-              next = p + 2;
-              eol = line_end::crlf;
-            }
-          } else if (!win_.eof()) {
-            return {step::more, rs};
-          }
-        }
+        std::size_t next = 0;
+        line_end eol{};
+        if (!line_end_at(p, eol, next)) return {step::more, rs};
         std::size_t resume = next;
         step st;
         quote_masks_ = rs >= w ? masks : nullptr;
@@ -327,7 +299,7 @@ MKBULK_POPCNT_CLONES split_run::scan_result split_run::scan_fast(std::size_t rs)
         lk_b = rs;
         lk_e = NO_POS;
         open_quote = open_special = open_inner = 0;
-        if (listed && listed_at(rs)) {
+        if (std::ptrdiff_t sh = 0; listed && listed_at(rs, sh) != nullptr) {
           to_listed = true;
           break;
         }
@@ -355,37 +327,37 @@ MKBULK_POPCNT_CLONES split_run::scan_result split_run::scan_fast(std::size_t rs)
   return {resume >= win_.size() ? step::finished : step::restart, resume};
 }
 
-split_run::step split_run::take_listed(std::size_t& rs, const block_index& ix,
-                                       std::ptrdiff_t shift) {
-  const std::uint8_t* d = win_.data();
-  const std::size_t len = win_.size();
+const kept_record* split_run::listed_at(std::size_t at, std::ptrdiff_t& shift) {
+  const block_index* ix = verdicts_ ? win_.index(shift) : nullptr;
+  if (ix == nullptr) return nullptr;
+  if (ix != listed_index_) {  // a new block: from the start of its list
+    listed_index_ = ix;
+    listed_cursor_ = 0;
+  }
+  const std::ptrdiff_t bp = static_cast<std::ptrdiff_t>(at) + shift;
+  return bp >= 0 ? ix->record_at(static_cast<std::size_t>(bp), listed_cursor_) : nullptr;
+}
+
+split_run::step split_run::take_listed(std::size_t& rs) {
   for (;;) {
-    const std::ptrdiff_t bp = static_cast<std::ptrdiff_t>(rs) + shift;
-    if (bp < 0) return step::ok;
-    const kept_record* r = ix.record_at(static_cast<std::size_t>(bp), listed_cursor_);
+    std::ptrdiff_t shift = 0;
+    const kept_record* r = listed_at(rs, shift);
     if (r == nullptr) return step::ok;
     // Window positions (shift: block position minus window position).
     const auto at = [shift](std::uint32_t x) {
       return static_cast<std::size_t>(static_cast<std::ptrdiff_t>(x) - shift);
     };
     const std::size_t p = at(r->end);
-    std::size_t next = p + 1;
-    line_end eol = line_end::lf;
-    if (d[p] == '\r') {
-      if (p + 1 >= len) return step::ok;  // its LF may come with the next block: scan_fast's
-      eol = line_end::cr;
-      if (d[p + 1] == '\n') {
-        next = p + 2;
-        eol = line_end::crlf;
-      }
-    }
+    std::size_t next = 0;
+    line_end eol{};
+    if (!line_end_at(p, eol, next)) return step::ok;  // scan_fast waits for more input
     std::size_t resume = next;
     const bool special = (r->flags & RECORD_SPECIAL) != 0;
     step st;
     if ((r->flags & RECORD_QUOTE) != 0) {
       // The index's masks serve quoted_record: from the record's start the reader's quote
       // state is ours. quote_base_: the window position of block position 0 (modulo 2^64).
-      quote_masks_ = ix.masks();
+      quote_masks_ = listed_index_->masks();
       quote_base_ = static_cast<std::size_t>(-shift);
       st = quoted_record(rs, p, eol, n_fields_ - 1, at(r->lookup_begin), at(r->lookup_end),
                          special, (r->flags & RECORD_INNER_EOL) != 0, resume);

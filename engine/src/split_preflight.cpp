@@ -189,14 +189,8 @@ bool split_run::typed_spans(std::size_t rs, std::size_t end) {
 
 bool split_run::kept_ahead(std::size_t rs, std::size_t end) {
   std::ptrdiff_t shift = 0;
-  const block_index* ix = verdicts_ ? win_.index(shift) : nullptr;
-  if (ix == nullptr || static_cast<std::ptrdiff_t>(rs) + shift < 0) return false;
-  if (ix != kept_index_) {  // a new block: from the start of its list
-    kept_index_ = ix;
-    kept_cursor_ = 0;
-  }
-  if (!ix->kept(static_cast<std::size_t>(static_cast<std::ptrdiff_t>(rs) + shift),
-                static_cast<std::size_t>(static_cast<std::ptrdiff_t>(end) + shift), kept_cursor_)) {
+  const kept_record* r = listed_at(rs, shift);
+  if (r == nullptr || static_cast<std::ptrdiff_t>(r->end) - shift != static_cast<std::ptrdiff_t>(end)) {
     return false;
   }
   partial_rs_ = NO_POS;

@@ -64,7 +64,28 @@ class split_run {
   // scan_fast's records listed ahead by the read-ahead thread (typed_verdicts.h), from rs on
   // as long as one starts where the last ended: each to fast_record or quoted_record, as
   // scan_fast would send it. rs moves past them (on restart: to where to resume).
-  step take_listed(std::size_t& rs, const block_index& ix, std::ptrdiff_t shift);
+  step take_listed(std::size_t& rs);
+  // The record the read-ahead thread listed (typed_verdicts.h) that starts at window position
+  // at, in the index of the window's newest block, or null; shift as win_.index() gives it.
+  // One cursor for every caller (scan_fast, take_listed, kept_ahead): they ask in increasing
+  // order.
+  const kept_record* listed_at(std::size_t at, std::ptrdiff_t& shift);
+  // The line end at window position p (a CR or LF byte outside quotes): its kind and where
+  // the next record starts. False when p is a CR in the window's last byte and more input may
+  // follow (its LF may come next).
+  bool line_end_at(std::size_t p, line_end& eol, std::size_t& next) const noexcept {
+    const std::uint8_t* d = win_.data();
+    eol = line_end::lf;
+    next = p + 1;
+    if (d[p] != '\r') return true;
+    eol = line_end::cr;
+    if (p + 1 >= win_.size()) return win_.eof();
+    if (d[p + 1] == '\n') {
+      next = p + 2;
+      eol = line_end::crlf;
+    }
+    return true;
+  }
   step careful_record_at(std::size_t rs, std::size_t& resume);
   step quoted_record(std::size_t rs, std::size_t p, line_end eol, std::size_t nd,
                      std::size_t lk_b, std::size_t lk_e, bool has_special, bool inner_eol,
@@ -112,12 +133,10 @@ class split_run {
   // threads contend for two), so the parser writes the chunks itself there.
   unsigned threads_ = 1;
   std::size_t limit_ = 0;  // the largest record kept in the window (bigger: skipped)
-  // Pre-flight's typed verdicts given ahead by the read-ahead thread (typed_verdicts.h); before
-  // win_, so that it outlives the thread.
+  // The records (with pre-flight, the typed verdicts) the read-ahead thread lists ahead
+  // (typed_verdicts.h); before win_, so that it outlives the thread.
   std::unique_ptr<typed_verdicts> verdicts_;
-  const block_index* kept_index_ = nullptr;  // kept_ahead()'s block and place in its list
-  std::size_t kept_cursor_ = 0;
-  const block_index* listed_index_ = nullptr;  // take_listed()'s
+  const block_index* listed_index_ = nullptr;  // listed_at()'s block and place in its list
   std::size_t listed_cursor_ = 0;
   input_window win_;
   std::uint8_t delim_ = ',';

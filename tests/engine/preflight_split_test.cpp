@@ -489,14 +489,10 @@ TEST(preflight_split, same_output_for_every_block_size_thread_count_and_kernel) 
   for (const std::size_t block : {std::size_t{64}, std::size_t{1000}, std::size_t{70000}}) {
     for (const unsigned threads : {1u, 2u, 3u}) {
       for (const auto& k : supported_scan_kernels()) {
-        for (const auto& [share, what] :
+        for (const auto& v :
              ahead_variants(block, threads, k.name, k.name == supported_scan_kernels()[0].name)) {
-          split_options v = o;
-          v.block_bytes = block;
-          v.threads = threads;
-          v.kernel = std::string(k.name);
-          v.ahead = share;
-          const auto got = run_on_text(dir, text, v, "v");
+          const auto got = run_on_text(dir, text, v.applied_to(o), "v");
+          const std::string& what = v.what;
           ASSERT_EQ(got.result.status, split_status::ok) << got.result.message;
           EXPECT_EQ(got.chunk_texts, ref.chunk_texts) << what;
           EXPECT_EQ(got.rejects, ref.rejects) << what;

@@ -100,15 +100,11 @@ TEST(split_invariance, same_output_for_every_block_size_thread_count_and_kernel)
       for (const auto& k : supported_scan_kernels()) {
         if (block != 4096 && k.name != supported_scan_kernels()[0].name && threads >= 2) continue;
         // The read-ahead thread lists the records of every block, none, or as it has time.
-        for (const auto& [share, what] :
+        for (const auto& v :
              ahead_variants(block, threads, k.name, k.name == supported_scan_kernels()[0].name)) {
-          split_options o = base;
-          o.block_bytes = block;
-          o.threads = threads;
-          o.kernel = std::string(k.name);
-          o.ahead = share;
           const auto out = dir.path() / ("run" + std::to_string(run++));
-          const auto got = run_on_file(input, out, o);
+          const auto got = run_on_file(input, out, v.applied_to(base));
+          const std::string& what = v.what;
           ASSERT_EQ(got.result.status, split_status::ok) << got.result.message;
           EXPECT_EQ(got.chunk_texts, ref.chunk_texts) << what;
           EXPECT_EQ(got.rejects, ref.rejects) << what;

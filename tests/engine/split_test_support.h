@@ -83,8 +83,19 @@ inline split_output run_on_text(const temp_dir& dir, std::string_view text, spli
 // each ahead_share (the reader's lists for every block, none, or as it has time); else the
 // default only. what(): the variant, for failure messages.
 struct run_variant {
+  std::size_t block;
+  unsigned threads;
+  std::string kernel;
   split_options::ahead_share share;
   std::string what;
+  // o with this variant's read block, threads, kernel and share.
+  [[nodiscard]] split_options applied_to(split_options o) const {
+    o.block_bytes = block;
+    o.threads = threads;
+    o.kernel = kernel;
+    o.ahead = share;
+    return o;
+  }
 };
 inline std::vector<run_variant> ahead_variants(std::size_t block, unsigned threads,
                                                std::string_view kernel, bool first_kernel) {
@@ -92,9 +103,10 @@ inline std::vector<run_variant> ahead_variants(std::size_t block, unsigned threa
   std::vector<run_variant> v;
   for (const share s : {share::balanced, share::always, share::never}) {
     if (s != share::balanced && (threads == 1 || !first_kernel)) continue;
-    v.push_back(run_variant{s, "block " + std::to_string(block) + " threads " +
-                                   std::to_string(threads) + " kernel " + std::string(kernel) +
-                                   " share " + std::to_string(static_cast<int>(s))});
+    v.push_back(run_variant{block, threads, std::string(kernel), s,
+                            "block " + std::to_string(block) + " threads " +
+                                std::to_string(threads) + " kernel " + std::string(kernel) +
+                                " share " + std::to_string(static_cast<int>(s))});
   }
   return v;
 }
