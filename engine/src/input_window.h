@@ -47,7 +47,7 @@ class input_window {
   // read before are not. Without a read-ahead thread, nothing is indexed.
   // verdicts (may be null): the records listed ahead, with pre-flight their typed verdicts
   // (typed_verdicts.h); it must outlive the window. share: for which blocks the reader gives
-  // them (split_options::ahead_share; balanced: while it has time to spare, run_reader).
+  // them (split_options::ahead_share; balanced: while it is ahead, run_reader).
   void set_indexer(std::uint8_t delimiter, scan_kernel_fn kernel, std::size_t n_fields,
                    typed_verdicts* verdicts,
                    split_options::ahead_share share = split_options::ahead_share::balanced);
@@ -116,10 +116,6 @@ class input_window {
   std::condition_variable consumer_cv_;  // the parsing thread waits for a filled one
   bool reader_waiting_ = false;
   bool consumer_waiting_ = false;
-  // Since the reader's last block: it waited for a free slot; the parser waited for a block.
-  bool reader_waited_ = false;
-  bool consumer_waited_ = false;
-  bool ahead_ = false;  // the reader gives its extras (records listed, verdicts): run_reader
   bool stop_ = false;
   scan_kernel_fn index_kernel_ = nullptr;  // set_indexer's, for the reader
   typed_verdicts* index_verdicts_ = nullptr;
