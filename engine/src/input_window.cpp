@@ -74,6 +74,13 @@ bool input_window::open(const std::string& path, std::size_t capacity, std::size
   } else if (S_ISDIR(st.st_mode)) {
     error_ = "cannot read " + path + ": it is a directory";
     return false;
+  } else if (S_ISFIFO(st.st_mode)) {
+    // A pipe holds 64 KiB by default: one read(2) per 64 KiB, each a wake-up of the writer
+    // and of this reader. Grown to a block where the system allows (the unprivileged limit,
+    // /proc/sys/fs/pipe-max-size, is 1 MiB by default); refused, it stays as it is.
+    if (const std::size_t want = std::min<std::size_t>(block, 1U << 20); want > (64U << 10)) {
+      (void)::fcntl(fd_, F_SETPIPE_SZ, static_cast<int>(want));
+    }
   }
   cap_ = capacity;
   block_ = std::min(block, capacity);
@@ -102,7 +109,7 @@ void input_window::fill(slot& s, bool in_reader) {
         continue;
       }
     }
-    const ssize_t r = ::read(fd_, dst, block_);
+    const ssize_t r = ::read(fd_, dst + s.len, block_ - s.len);
     if (r < 0) {
       if (errno == EINTR) continue;
       reader_error_ = "cannot read " +
@@ -111,9 +118,17 @@ void input_window::fill(slot& s, bool in_reader) {
       s.failed = true;
       break;
     }
-    if (r == 0) s.last = true;
-    s.len = static_cast<std::size_t>(r);
-    break;
+    if (r == 0) {
+      s.last = true;
+      break;
+    }
+    s.len += static_cast<std::size_t>(r);
+    // A file gives the whole block at once (less only at its end). A pipe gives what its
+    // writer has put in so far: read on while more is there already and the block has room
+    // (fewer, fuller blocks), and hand over what came as soon as the pipe is empty.
+    if (regular_ || s.len == block_) break;
+    pollfd more{fd_, POLLIN, 0};
+    if (::poll(&more, 1, 0) <= 0 || (more.revents & POLLIN) == 0) break;
   }
   std::memset(dst + s.len, 0, WINDOW_PADDING);
 }

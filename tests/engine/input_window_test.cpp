@@ -1,6 +1,7 @@
 // input_window: the bytes seen through the window are the input's, in order, with and without
 // the read-ahead thread, for short tails (head room) and long ones (the large buffer), from a
-// file and from a pipe; a window on a silent pipe can be destroyed.
+// file and from a pipe (grown to hold a block); a window on a silent pipe can be destroyed.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -107,6 +108,39 @@ TEST(input_window, a_pipe_written_in_small_pieces_reads_back_exactly) {
       read_all(w, input, 100'000, 3);
     }
     writer.join();
+    ::close(fds[0]);
+  }
+}
+
+TEST(input_window, a_pipe_is_grown_to_hold_a_whole_block) {
+  // A pipe holds 64 KiB unless grown: then every read(2) of a 1 MiB block got 64 KiB at most,
+  // and standard input ran at half the speed of a file.
+  constexpr std::size_t block = 1 << 20;
+  const std::string input = random_bytes(block, 13);
+  for (const bool ahead : {false, true}) {
+    SCOPED_TRACE("ahead " + std::to_string(ahead));
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0);
+    {
+      input_window w;
+      ASSERT_TRUE(w.open("/dev/fd/" + std::to_string(fds[0]), 4 * block, block, ahead));
+      // (Else the writes below would wait for a reader.)
+      ASSERT_GE(::fcntl(fds[1], F_GETPIPE_SZ), static_cast<int>(block));
+      // The whole block fits the pipe now: the writer does not wait for the reader.
+      std::size_t off = 0;
+      while (off < input.size()) {
+        const ssize_t k =
+            ::write(fds[1], input.data() + off, std::min<std::size_t>(4096, input.size() - off));
+        ASSERT_GT(k, 0);
+        off += static_cast<std::size_t>(k);
+      }
+      ::close(fds[1]);
+      if (!ahead) {  // written before the first read: it arrives as one block
+        ASSERT_TRUE(w.read_some()) << w.error();
+        EXPECT_EQ(w.size(), input.size());
+      }
+      read_all(w, input, 1000, 5);  // the read-ahead thread took it as it came
+    }
     ::close(fds[0]);
   }
 }
