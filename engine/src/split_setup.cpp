@@ -139,14 +139,11 @@ bool split_run::read_header(bool keep_going) {
   }
   fast_copy_ = plan_.identity && out_delim_ == static_cast<char>(delim_) && !opt_.trim;
   if (opt_.preflight) setup_preflight();
-  // Without pre-flight the read-ahead thread can list the records too, but by default does
-  // not: there the walk costs it about what it saves the parser (paired runs on the 1 GiB
-  // export: 0.98x and 1.03x the wall time, 1.05-1.07x the CPU), while with pre-flight it walks
-  // the records anyway. split_options::ahead = always still has it list them (the tests).
-  auto share = opt_.ahead;
+  // Without pre-flight the read-ahead thread lists the records too (balanced: while it is
+  // ahead of the parser, input_window::run_reader).
+  const auto share = opt_.ahead;
   if (fast_copy_ && threads_ >= 2 && n_fields_ > 0 && !checker_) {
     verdicts_ = std::make_unique<typed_verdicts>(n_fields_, lookup_);
-    if (share == split_options::ahead_share::balanced) share = split_options::ahead_share::never;
   }
   // scan_fast takes the blocks indexed ahead (and the records listed ahead)
   if (fast_copy_) win_.set_indexer(delim_, kernel_, n_fields_, verdicts_.get(), share);

@@ -40,9 +40,8 @@ struct split_options {
   std::size_t block_bytes = 0;  // 0 = the default read block; tests vary it
   bool fsync_chunks = false;    // fsync each chunk before it is announced (mkbulk run)
   // With a read-ahead thread, its share of the parsing (each block's records listed, with
-  // pre-flight their typed verdicts): given for the blocks it reads while it has time to spare
-  // (balanced; without pre-flight none, which measured no slower), or for every block or none
-  // (tests: the same output either way).
+  // pre-flight their typed verdicts): given for the blocks it reads while it is ahead of the
+  // parser (balanced), or for every block or none (tests: the same output either way).
   enum class ahead_share : std::uint8_t { balanced, always, never };
   ahead_share ahead = ahead_share::balanced;
   // Where the rejects report goes; empty: out_dir/rejects.csv (no report when out_dir is empty
