@@ -47,6 +47,11 @@ struct kept_record {
 inline constexpr std::uint32_t RECORD_QUOTE = 1;
 inline constexpr std::uint32_t RECORD_SPECIAL = 2;
 inline constexpr std::uint32_t RECORD_INNER_EOL = 4;
+// With RECORD_QUOTE: its quoted values are regular and each needs its quotes (quoted_fields.h:
+// the reader checked what the parser's quoted_record would), the line ends inside them being
+// flags >> RECORD_INNER_LINES_SHIFT.
+inline constexpr std::uint32_t RECORD_QUOTES_REGULAR = 8;
+inline constexpr unsigned RECORD_INNER_LINES_SHIFT = 8;
 
 // [begin, end) in block positions: begin and end are CR/LF bytes (ASCII, so a cut there never
 // splits a UTF-8 sequence); clean: no NUL and valid UTF-8 throughout.

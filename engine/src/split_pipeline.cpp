@@ -354,7 +354,11 @@ split_run::step split_run::take_listed(std::size_t& rs) {
     std::size_t resume = next;
     const bool special = (r->flags & RECORD_SPECIAL) != 0;
     step st;
-    if ((r->flags & RECORD_QUOTE) != 0) {
+    if ((r->flags & RECORD_QUOTES_REGULAR) != 0) {  // its quotes checked by the reader
+      st = regular_quoted_record(rs, p, eol, n_fields_ - 1, at(r->lookup_begin),
+                                 at(r->lookup_end), special,
+                                 r->flags >> RECORD_INNER_LINES_SHIFT, resume);
+    } else if ((r->flags & RECORD_QUOTE) != 0) {
       // The index's masks serve quoted_record: from the record's start the reader's quote
       // state is ours. quote_base_: the window position of block position 0 (modulo 2^64).
       quote_masks_ = listed_index_->masks();

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "preflight_checker.h"
+#include "quoted_fields.h"
 #include "record_encoder.h"
 #include "split_run.h"
 #include "utf8_text.h"
@@ -159,10 +160,10 @@ split_run::step split_run::fast_record(std::size_t rs, std::size_t p, line_end e
 
 // A record with quotes, when the dialect stays the same: if its quotes are plain RFC 4180
 // (each quoted field opens at a field start, "" inside, closes before a delimiter or the line
-// end), holds no line end inside quotes and is minimally quoted already, the kernel's
-// delimiter count is right and its bytes can be copied as they are. Checking that walks the
-// quotes (the kernel's quote bits, else memchr) instead of every byte; anything else goes to
-// the careful parser, which gives the same answer for the records this path takes.
+// end) and it is minimally quoted already, the kernel's delimiter count is right and its bytes
+// can be copied as they are (regular_quoted_record). Checking that walks the quotes (the
+// kernel's quote bits, else memchr) instead of every byte (quoted_fields.h); anything else
+// goes to the careful parser, which gives the same answer for the records this path takes.
 split_run::step split_run::quoted_record(std::size_t rs, std::size_t p, line_end eol,
                                          std::size_t nd, std::size_t lk_b, std::size_t lk_e,
                                          bool has_special, bool inner_eol,
@@ -189,50 +190,18 @@ split_run::step split_run::quoted_record(std::size_t rs, std::size_t p, line_end
     const std::size_t at = quote_base_ + (bi << 6) + static_cast<std::size_t>(std::countr_zero(bits));
     return at < p ? at : NO_POS;
   };
-  std::size_t x = rs;
-  while (x < p) {
-    const std::size_t open = next_quote(x);
-    if (open == NO_POS) break;
-    if (open != rs && d[open - 1] != delim) return careful();  // a bare quote
-    std::size_t y = open + 1;
-    bool escaped = false;
-    std::size_t close = NO_POS;
-    while (y < p) {
-      const std::size_t at = next_quote(y);
-      if (at == NO_POS) break;
-      if (at + 1 < p && d[at + 1] == '"') {
-        escaped = true;
-        y = at + 2;
-        continue;
-      }
-      close = at;
-      break;
-    }
-    if (close == NO_POS) return careful();
-    if (close + 1 != p && d[close + 1] != delim) return careful();  // bytes after the quote
-    const std::size_t n = close - open - 1;
-    if (!escaped && std::memchr(d + open + 1, delim, n) == nullptr &&
-        (!inner_eol || (std::memchr(d + open + 1, '\n', n) == nullptr &&
-                        std::memchr(d + open + 1, '\r', n) == nullptr))) {
-      return careful();  // quoted without need: re-encoded by the careful path
-    }
-    x = close + 1;
-  }
-  // Line ends inside the quoted values (all CR/LF bytes before p are, the quotes being
-  // well formed): each LF, and each CR that no LF follows, as the careful parser counts them.
   std::uint64_t inner_lines = 0;
-  if (inner_eol) {
-    for (const char* c = d + rs; (c = static_cast<const char*>(
-                                      std::memchr(c, '\n', static_cast<std::size_t>(d + p - c)))) != nullptr;
-         ++c) {
-      ++inner_lines;
-    }
-    for (const char* c = d + rs; (c = static_cast<const char*>(
-                                      std::memchr(c, '\r', static_cast<std::size_t>(d + p - c)))) != nullptr;
-         ++c) {
-      if (c + 1 >= d + p || c[1] != '\n') ++inner_lines;
-    }
+  if (!quoted_fields_regular(d, rs, p, delim, inner_eol, next_quote, inner_lines)) {
+    return careful();
   }
+  return regular_quoted_record(rs, p, eol, nd, lk_b, lk_e, has_special, inner_lines, resume);
+}
+
+split_run::step split_run::regular_quoted_record(std::size_t rs, std::size_t p, line_end eol,
+                                                 std::size_t nd, std::size_t lk_b,
+                                                 std::size_t lk_e, bool has_special,
+                                                 std::uint64_t inner_lines, std::size_t& resume) {
+  const auto* d = reinterpret_cast<const char*>(win_.data());
   reject_reason why{};
   step st = step::ok;
   if (nd + 1 != n_fields_) {

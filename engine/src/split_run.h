@@ -90,6 +90,12 @@ class split_run {
   step quoted_record(std::size_t rs, std::size_t p, line_end eol, std::size_t nd,
                      std::size_t lk_b, std::size_t lk_e, bool has_special, bool inner_eol,
                      std::size_t& resume);
+  // quoted_record's record once its quotes are found regular (quoted_fields.h: by
+  // quoted_record, or by the read-ahead thread for a record it listed), inner_lines line ends
+  // inside its values.
+  step regular_quoted_record(std::size_t rs, std::size_t p, line_end eol, std::size_t nd,
+                             std::size_t lk_b, std::size_t lk_e, bool has_special,
+                             std::uint64_t inner_lines, std::size_t& resume);
   step skip_record(std::size_t rs, std::size_t& resume);
   step accept(std::size_t rs, std::size_t end, std::span<const field_span> spans, bool raw,
               line_end eol);

@@ -143,7 +143,7 @@ bool split_run::read_header(bool keep_going) {
   // ahead of the parser, input_window::run_reader).
   const auto share = opt_.ahead;
   if (fast_copy_ && threads_ >= 2 && n_fields_ > 0 && !checker_) {
-    verdicts_ = std::make_unique<typed_verdicts>(n_fields_, lookup_);
+    verdicts_ = std::make_unique<typed_verdicts>(static_cast<char>(delim_), n_fields_, lookup_);
   }
   // scan_fast takes the blocks indexed ahead (and the records listed ahead)
   if (fast_copy_) win_.set_indexer(delim_, kernel_, n_fields_, verdicts_.get(), share);

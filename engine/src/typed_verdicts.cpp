@@ -5,6 +5,8 @@
 
 #include <bit>
 
+#include "quoted_fields.h"
+
 namespace mkbulk::engine::detail {
 namespace {
 constexpr std::size_t NONE = ~std::size_t{0};
@@ -56,6 +58,31 @@ void typed_verdicts::build(const std::uint8_t* d, std::size_t len, const block_m
     walk_typed(d, len, masks, first, last, kept);
   } else {
     walk_plain(d, len, masks, first, last, kept);
+  }
+}
+
+void typed_verdicts::quotes_checked(const char* text, const block_masks* masks, std::size_t rs,
+                                    std::size_t p, std::uint32_t& flags) const {
+  // The next '"' in [from, p), from the kernel's quote bits (the bytes' own, whatever the
+  // quote state), as the parser finds it for a listed record.
+  const auto next_quote = [&](std::size_t from) -> std::size_t {
+    if (from >= p) return NONE;
+    std::size_t bi = from >> 6;
+    const std::size_t last = (p - 1) >> 6;
+    std::uint64_t bits = masks[bi].quote & (~std::uint64_t{0} << (from & 63));
+    while (bits == 0) {
+      if (bi == last) return NONE;
+      bits = masks[++bi].quote;
+    }
+    const std::size_t at = (bi << 6) + static_cast<std::size_t>(std::countr_zero(bits));
+    return at < p ? at : NONE;
+  };
+  std::uint64_t inner_lines = 0;
+  if (quoted_fields_regular(text, rs, p, delimiter_, (flags & RECORD_INNER_EOL) != 0, next_quote,
+                            inner_lines) &&
+      inner_lines <= (~std::uint32_t{0} >> RECORD_INNER_LINES_SHIFT)) {
+    flags |= RECORD_QUOTES_REGULAR |
+             static_cast<std::uint32_t>(inner_lines << RECORD_INNER_LINES_SHIFT);
   }
 }
 
@@ -120,6 +147,7 @@ void typed_verdicts::walk(const std::uint8_t* d, std::size_t len,
           if ((open_quote | (q & record)) != 0) flags |= RECORD_QUOTE;
           if ((open_special | (sp & record)) != 0) flags |= RECORD_SPECIAL;
           if ((open_inner | (inner & record)) != 0) flags |= RECORD_INNER_EOL;
+          if ((flags & RECORD_QUOTE) != 0) quotes_checked(text, masks, rs, p, flags);
           const std::size_t lk_b = lookup_ == 0 ? rs : at(lookup_ - 1) + 1;
           const std::size_t lk_e = lookup_ + 1 < n_fields_ ? at(lookup_) : p;
           kept.push_back(kept_record{static_cast<std::uint32_t>(rs), static_cast<std::uint32_t>(p),

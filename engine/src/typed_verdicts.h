@@ -86,14 +86,15 @@ class typed_verdicts {
                  std::string_view lookup_field, char delimiter, std::size_t n_fields,
                  std::size_t lookup)
       : checker_(std::in_place, options, columns, lookup_field, delimiter),
+        delimiter_(delimiter),
         n_fields_(n_fields),
         lookup_(lookup),
         bmi2_(have_bmi2()) {
     plan_needed();
   }
   // Without: the records only.
-  typed_verdicts(std::size_t n_fields, std::size_t lookup)
-      : n_fields_(n_fields), lookup_(lookup), bmi2_(have_bmi2()) {
+  typed_verdicts(char delimiter, std::size_t n_fields, std::size_t lookup)
+      : delimiter_(delimiter), n_fields_(n_fields), lookup_(lookup), bmi2_(have_bmi2()) {
     plan_needed();
   }
   // A new block: no record open.
@@ -118,12 +119,17 @@ class typed_verdicts {
   MKBULK_POPCNT_CLONES void walk_typed(const std::uint8_t* d, std::size_t len,
                                        const block_masks* masks, std::size_t first,
                                        std::size_t last, std::vector<kept_record>& kept);
+  // A listed record with quotes, [rs, p): RECORD_QUOTES_REGULAR and its inner line count set
+  // in flags when its quotes are regular (quoted_fields.h).
+  void quotes_checked(const char* text, const block_masks* masks, std::size_t rs, std::size_t p,
+                      std::uint32_t& flags) const;
   template <bool Typed>
   [[gnu::always_inline]] inline void walk(const std::uint8_t* d, std::size_t len,
                                           const block_masks* masks, std::size_t first,
                                           std::size_t last, std::vector<kept_record>& kept);
 
   std::optional<record_checker> checker_;
+  char delimiter_;
   std::size_t n_fields_;
   std::size_t lookup_;
   bool bmi2_;

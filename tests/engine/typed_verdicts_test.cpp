@@ -78,23 +78,29 @@ TEST(typed_verdicts, without_a_schema_lists_each_whole_record_with_its_lookup_an
       "tail\n"                                   // partial: not listed
       "1,a@x.com,\"Acme, Inc.\"\r\n"          // a quote
       "2,b@x.com,Caf\xc3\xa9\n"                // a special byte
-      "3,\"c@x.com\",\"two\nlines\"\n"     // quotes, a line end inside them
+      "3,\"c@x.com\",\"two\nlines\"\n"     // a line end in quotes; a needless quote
+      "7,g@x.com,\"a\r\nb\nc\"\n"           // regular quotes around two line ends
       "4,d@x.com\n"                              // two fields: not listed
       "5,e@x.com,plain\r\n"                     // nothing
       "6,f@x.com,pa";                             // partial: not listed
   const auto buf = padded(text);
   struct want {
     std::string start;  // the record's first bytes
+    std::string last;   // bytes on its last line
     std::string lookup;
     std::uint32_t flags;
   };
-  const std::vector<want> wants = {{"1,a@", "a@x.com", RECORD_QUOTE},
-                                   {"2,b@", "b@x.com", RECORD_SPECIAL},
-                                   {"3,\"c", "\"c@x.com\"", RECORD_QUOTE | RECORD_INNER_EOL},
-                                   {"5,e@", "e@x.com", 0}};
+  constexpr std::uint32_t regular = RECORD_QUOTE | RECORD_QUOTES_REGULAR;
+  const std::vector<want> wants = {
+      {"1,a@", "1,a@", "a@x.com", regular},  // quoted for its delimiter: regular
+      {"2,b@", "2,b@", "b@x.com", RECORD_SPECIAL},
+      {"3,\"c", "lines", "\"c@x.com\"", RECORD_QUOTE | RECORD_INNER_EOL},
+      // Two inner line ends (the CR of a CRLF does not count).
+      {"7,g@", "c\"", "g@x.com", regular | RECORD_INNER_EOL | (2U << RECORD_INNER_LINES_SHIFT)},
+      {"5,e@", "5,e@", "e@x.com", 0}};
   for (const auto& k : supported_scan_kernels()) {
     SCOPED_TRACE(k.name);
-    typed_verdicts records(3, 1);  // three fields, the lookup in the middle
+    typed_verdicts records(',', 3, 1);  // three fields, the lookup in the middle
     block_index ix;
     ix.build(buf.data(), text.size(), ',', k.fn, 3, &records);
     std::size_t cursor = 0;
@@ -102,7 +108,7 @@ TEST(typed_verdicts, without_a_schema_lists_each_whole_record_with_its_lookup_an
       const std::size_t start = text.find(w.start);
       const kept_record* r = ix.record_at(start, cursor);
       ASSERT_NE(r, nullptr) << w.start;
-      EXPECT_EQ(r->end, text.find_first_of("\r\n", text.find(w.start[0] == '3' ? "lines" : w.start)));
+      EXPECT_EQ(r->end, text.find_first_of("\r\n", text.find(w.last)));
       EXPECT_EQ(text.substr(r->lookup_begin, r->lookup_end - r->lookup_begin), w.lookup);
       EXPECT_EQ(r->flags, w.flags) << w.start;
     }
