@@ -113,8 +113,12 @@ namespace mkbulk::engine::value_checks_detail {
 // is_plausible_email accepts, checked on bit masks: true means accepted; false, that the byte
 // walk decides.
 [[nodiscard]] bool plain_email_masks(std::string_view s) noexcept;
-// The same with SSE2 only (plain_email_masks takes AVX2 where the CPU has it): for the tests.
+// The same with SSE2 only (plain_email_masks takes AVX-512 or AVX2 where the CPU has them).
 [[nodiscard]] bool plain_email_masks_sse2(std::string_view s) noexcept;
+// For the tests: the instruction sets plain_email_masks can use here (0 SSE2, 1 AVX2, 2
+// AVX-512 BW: all up to the returned one), and its answer from one of them.
+[[nodiscard]] int email_masks_best_isa() noexcept;
+[[nodiscard]] bool plain_email_masks_with(std::string_view s, int isa) noexcept;
 
 // value_kept_as_is (value_checks.h) for a field of this type and length, inline: the type
 // switch and the cheap tests in the caller, the bit-mask scans behind one call.

@@ -419,10 +419,11 @@ TEST(value_checks, one_pass_email_check_answers_as_the_split_one) {
   }
 }
 
-// The bit-mask e-mail check gives the same answer from AVX2 vectors (where the CPU has them) as
-// from SSE2 ones, for every length around its 32- and 64-byte steps and for values that end
-// just before a page boundary (read from a copy, not in place).
-TEST(value_checks, email_masks_answer_alike_with_avx2_and_sse2) {
+// The bit-mask e-mail check gives the same answer from AVX-512 and AVX2 vectors (where the CPU
+// has them) as from SSE2 ones, for every length around its 16-, 32- and 64-byte steps and for
+// values that end just before a page boundary (AVX2 and SSE2 read them from a copy, AVX-512
+// with a masked load).
+TEST(value_checks, email_masks_answer_alike_with_avx512_avx2_and_sse2) {
   std::mt19937 rng(9);
   const std::string alphabet = "abZ19.-@_+.@\xC3";
   constexpr std::size_t PAGE = 4096;
@@ -443,12 +444,14 @@ TEST(value_checks, email_masks_answer_alike_with_avx2_and_sse2) {
     const bool want = value_checks_detail::plain_email_masks_sse2(in_place);
     accepted += want ? 1 : 0;
     ASSERT_EQ(value_checks_detail::plain_email_masks(in_place), want) << s;
-    if (s.size() <= PAGE) {  // the same bytes ending right at the first page's end
-      char* at = pages + PAGE - s.size();
-      std::memcpy(at, s.data(), s.size());
-      const std::string_view edge(at, s.size());
-      ASSERT_EQ(value_checks_detail::plain_email_masks(edge), want) << s;
-      ASSERT_EQ(value_checks_detail::plain_email_masks_sse2(edge), want) << s;
+    // The same bytes ending right at the first page's end.
+    char* at = pages + PAGE - s.size();
+    std::memcpy(at, s.data(), s.size());
+    const std::string_view edge(at, s.size());
+    ASSERT_EQ(value_checks_detail::plain_email_masks(edge), want) << s;
+    for (int isa = 0; isa <= value_checks_detail::email_masks_best_isa(); ++isa) {
+      ASSERT_EQ(value_checks_detail::plain_email_masks_with(in_place, isa), want) << isa << s;
+      ASSERT_EQ(value_checks_detail::plain_email_masks_with(edge, isa), want) << isa << s;
     }
   }
   std::free(pages);
