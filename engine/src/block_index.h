@@ -4,7 +4,7 @@
 // one its records make sense in; the parser takes them where its own quote state agrees (the
 // rule; not after a bare quote, up to the next choice: it scans those bytes itself). Also the
 // stretches between line ends that hold no NUL and only valid UTF-8, and for the blocks the
-// reader has time for, their whole records (with pre-flight, those whose typed values are all
+// reader is ahead on, their whole records (with pre-flight, those whose typed values are all
 // kept: typed_verdicts.h).
 #pragma once
 

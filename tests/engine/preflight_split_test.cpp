@@ -477,7 +477,7 @@ TEST(preflight_split, long_records_with_long_unchecked_tails_decide_as_the_re_en
 // With a schema the output stays the same bytes for every read block size (down to 64 bytes:
 // records cross kernel windows, where the fields are found by walking the bytes), thread count
 // and scan kernel, and whether the read-ahead thread gives its verdicts and record lists for
-// every block, none or as it has time (the parser's checks, kept_ahead and take_listed).
+// every block, none or while it is ahead (the parser's checks, kept_ahead and take_listed).
 TEST(preflight_split, same_output_for_every_block_size_thread_count_and_kernel) {
   temp_dir dir;
   const std::string text = mixed_export(11, 1500);

@@ -99,7 +99,7 @@ TEST(split_invariance, same_output_for_every_block_size_thread_count_and_kernel)
     for (const unsigned threads : {1u, 2u, 3u}) {
       for (const auto& k : supported_scan_kernels()) {
         if (block != 4096 && k.name != supported_scan_kernels()[0].name && threads >= 2) continue;
-        // The read-ahead thread lists the records of every block, none, or as it has time.
+        // The read-ahead thread lists the records of every block, none, or while it is ahead.
         for (const auto& v :
              ahead_variants(block, threads, k.name, k.name == supported_scan_kernels()[0].name)) {
           const auto out = dir.path() / ("run" + std::to_string(run++));

@@ -80,7 +80,7 @@ inline split_output run_on_text(const temp_dir& dir, std::string_view text, spli
 }
 
 // The invariance tests' variants of one run: with a read-ahead thread and the first kernel,
-// each ahead_share (the reader's lists for every block, none, or as it has time); else the
+// each ahead_share (the reader's lists for every block, none, or while it is ahead); else the
 // default only. what(): the variant, for failure messages.
 struct run_variant {
   std::size_t block;
