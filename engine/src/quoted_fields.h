@@ -4,11 +4,31 @@
 // needing its quotes? Such a record is copied as it is; any other goes to the careful parser.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 
+#include "mkbulk/engine/scan_kernel.h"
+
 namespace mkbulk::engine::detail {
+
+// The first '"' in [from, p) from the kernel's quote bits (masks[i] for the 64 bytes from
+// position base + 64 i; they cover [from, p)), or ~0 for none.
+[[nodiscard]] inline std::size_t next_quote_bit(const block_masks* masks, std::size_t base,
+                                                std::size_t from, std::size_t p) noexcept {
+  constexpr std::size_t NONE = ~std::size_t{0};
+  if (from >= p) return NONE;
+  std::size_t bi = (from - base) >> 6;
+  const std::size_t last = (p - 1 - base) >> 6;
+  std::uint64_t bits = masks[bi].quote & (~std::uint64_t{0} << ((from - base) & 63));
+  while (bits == 0) {
+    if (bi == last) return NONE;
+    bits = masks[++bi].quote;
+  }
+  const std::size_t at = base + (bi << 6) + static_cast<std::size_t>(std::countr_zero(bits));
+  return at < p ? at : NONE;
+}
 
 // The record [rs, p) of d (p: its line end, outside quotes), whose quotes next_quote(from)
 // finds (the first '"' in [from, p), or ~0 for none: from the kernel's quote bits or memchr),

@@ -175,20 +175,10 @@ split_run::step split_run::quoted_record(std::size_t rs, std::size_t p, line_end
   // The next '"' in [from, p): from the kernel's quote bits when they cover the record (the
   // caller sets quote_masks_ then), else memchr.
   const auto next_quote = [&](std::size_t from) -> std::size_t {
+    if (quote_masks_ != nullptr) return next_quote_bit(quote_masks_, quote_base_, from, p);
     if (from >= p) return NO_POS;
-    if (quote_masks_ == nullptr) {
-      const auto* q = static_cast<const char*>(std::memchr(d + from, '"', p - from));
-      return q == nullptr ? NO_POS : static_cast<std::size_t>(q - d);
-    }
-    std::size_t bi = (from - quote_base_) >> 6;
-    const std::size_t last = (p - 1 - quote_base_) >> 6;
-    std::uint64_t bits = quote_masks_[bi].quote & (~std::uint64_t{0} << ((from - quote_base_) & 63));
-    while (bits == 0) {
-      if (bi == last) return NO_POS;
-      bits = quote_masks_[++bi].quote;
-    }
-    const std::size_t at = quote_base_ + (bi << 6) + static_cast<std::size_t>(std::countr_zero(bits));
-    return at < p ? at : NO_POS;
+    const auto* q = static_cast<const char*>(std::memchr(d + from, '"', p - from));
+    return q == nullptr ? NO_POS : static_cast<std::size_t>(q - d);
   };
   std::uint64_t inner_lines = 0;
   if (!quoted_fields_regular(d, rs, p, delim, inner_eol, next_quote, inner_lines)) {

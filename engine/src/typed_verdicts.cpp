@@ -65,18 +65,7 @@ void typed_verdicts::quotes_checked(const char* text, const block_masks* masks, 
                                     std::size_t p, std::uint32_t& flags) const {
   // The next '"' in [from, p), from the kernel's quote bits (the bytes' own, whatever the
   // quote state), as the parser finds it for a listed record.
-  const auto next_quote = [&](std::size_t from) -> std::size_t {
-    if (from >= p) return NONE;
-    std::size_t bi = from >> 6;
-    const std::size_t last = (p - 1) >> 6;
-    std::uint64_t bits = masks[bi].quote & (~std::uint64_t{0} << (from & 63));
-    while (bits == 0) {
-      if (bi == last) return NONE;
-      bits = masks[++bi].quote;
-    }
-    const std::size_t at = (bi << 6) + static_cast<std::size_t>(std::countr_zero(bits));
-    return at < p ? at : NONE;
-  };
+  const auto next_quote = [&](std::size_t from) { return next_quote_bit(masks, 0, from, p); };
   std::uint64_t inner_lines = 0;
   if (quoted_fields_regular(text, rs, p, delimiter_, (flags & RECORD_INNER_EOL) != 0, next_quote,
                             inner_lines) &&
