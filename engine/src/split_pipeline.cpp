@@ -175,9 +175,7 @@ MKBULK_POPCNT_CLONES split_run::scan_result split_run::scan_fast(std::size_t rs)
     if (bits == 0) return;
     const std::size_t count = count_bits(bits);
     if (nd == 0) asked = asked_.data();  // the record's first delimiters
-    for (; *asked < nd + count; ++asked) {
-      asked_at_[*asked] = pos0 + select_bit(bits, *asked - nd, bmi2);
-    }
+    note_asked(asked, nd, count, pos0, bits, bmi2, asked_at_.data());
     if (lk_e == NO_POS) {
       std::uint64_t b = bits;
       std::size_t k = nd;
@@ -359,13 +357,9 @@ split_run::step split_run::take_listed(std::size_t& rs) {
                                  at(r->lookup_end), special,
                                  r->flags >> RECORD_INNER_LINES_SHIFT, resume);
     } else if ((r->flags & RECORD_QUOTE) != 0) {
-      // The index's masks serve quoted_record: from the record's start the reader's quote
-      // state is ours. quote_base_: the window position of block position 0 (modulo 2^64).
-      quote_masks_ = listed_index_->masks();
-      quote_base_ = static_cast<std::size_t>(-shift);
-      st = quoted_record(rs, p, eol, n_fields_ - 1, at(r->lookup_begin), at(r->lookup_end),
-                         special, (r->flags & RECORD_INNER_EOL) != 0, resume);
-      quote_masks_ = nullptr;
+      // Quotes the reader found irregular (quoted_record's own test, on the same bytes and
+      // quote bits): the careful parser's, as quoted_record would send it.
+      st = careful_record_at(rs, resume);
     } else {
       st = fast_record(rs, p, eol, n_fields_ - 1, at(r->lookup_begin), at(r->lookup_end),
                        special);

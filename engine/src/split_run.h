@@ -62,8 +62,9 @@ class split_run {
   step fast_record(std::size_t rs, std::size_t p, line_end eol, std::size_t nd,
                    std::size_t lk_b, std::size_t lk_e, bool has_special);
   // scan_fast's records listed ahead by the read-ahead thread (typed_verdicts.h), from rs on
-  // as long as one starts where the last ended: each to fast_record or quoted_record, as
-  // scan_fast would send it. rs moves past them (on restart: to where to resume).
+  // as long as one starts where the last ended: each where scan_fast's quoted_record or
+  // fast_record would send it (with quotes, to regular_quoted_record or the careful parser by
+  // the reader's test of them). rs moves past them (on restart: to where to resume).
   step take_listed(std::size_t& rs);
   // The record the read-ahead thread listed (typed_verdicts.h) that starts at window position
   // at, in the index of the window's newest block, or null; shift as win_.index() gives it.

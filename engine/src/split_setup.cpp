@@ -141,12 +141,11 @@ bool split_run::read_header(bool keep_going) {
   if (opt_.preflight) setup_preflight();
   // Without pre-flight the read-ahead thread lists the records too (balanced: while it is
   // ahead of the parser, input_window::run_reader).
-  const auto share = opt_.ahead;
   if (fast_copy_ && threads_ >= 2 && n_fields_ > 0 && !checker_) {
     verdicts_ = std::make_unique<typed_verdicts>(static_cast<char>(delim_), n_fields_, lookup_);
   }
   // scan_fast takes the blocks indexed ahead (and the records listed ahead)
-  if (fast_copy_) win_.set_indexer(delim_, kernel_, n_fields_, verdicts_.get(), share);
+  if (fast_copy_) win_.set_indexer(delim_, kernel_, n_fields_, verdicts_.get(), opt_.ahead);
   const std::uint64_t header_bytes = plan_.header_line.size() + 1;
   if (!keep_going && opt_.max_bytes <= header_bytes) {
     return fail(split_status::bad_header, "--max-bytes " + std::to_string(opt_.max_bytes) +

@@ -95,7 +95,7 @@ void typed_verdicts::walk(const std::uint8_t* d, std::size_t len,
   const auto take = [&](std::size_t pos0, std::uint64_t bits) __attribute__((always_inline)) {
     if (bits == 0) return;
     const std::size_t count = count_bits(bits);
-    for (; *next < nd + count; ++next) at_[*next] = pos0 + select_bit(bits, *next - nd, bmi2_);
+    note_asked(next, nd, count, pos0, bits, bmi2_, at_.data());
     nd += count;
   };
   // The position of the open record's delimiter j (one asked for).

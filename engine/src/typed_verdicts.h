@@ -69,6 +69,15 @@ bool typed_record_verdict(const char* d, std::size_t rs, std::size_t end, std::s
 std::vector<std::uint32_t> asked_delimiters(const record_checker* checker, std::size_t n_fields,
                                             std::initializer_list<std::size_t> more);
 
+// A record's next count delimiters, its delimiters nd.. (bits: their bits, bit 0 at position
+// pos0): the position of each one asked for (next: into asked_delimiters' list, moved past
+// them) noted in at, by delimiter index.
+[[gnu::always_inline]] inline void note_asked(const std::uint32_t*& next, std::size_t nd,
+                                              std::size_t count, std::size_t pos0,
+                                              std::uint64_t bits, bool bmi2, std::size_t* at) {
+  for (; *next < nd + count; ++next) at[*next] = pos0 + select_bit(bits, *next - nd, bmi2);
+}
+
 // The read-ahead thread's side: the records that lie wholly in a block and have the header's
 // number of fields, with pre-flight only those whose typed values are all kept, listed with
 // their lookup field's bounds and what their bytes hold (kept_record). The parser takes such a

@@ -238,11 +238,7 @@ namespace value_checks_detail {
 
 // The common address checked on bit masks of its bytes, all at once (value_checks_internal.h).
 bool plain_email_masks(std::string_view s) noexcept {
-#if defined(__x86_64__)
-  if (EMAIL_ISA == 2) return plain_email_masks_avx512(s);
-  if (EMAIL_ISA == 1) return plain_email_masks_avx2(s);
-#endif
-  return plain_email_masks_sse2(s);
+  return plain_email_masks_with(s, email_masks_best_isa());
 }
 
 int email_masks_best_isa() noexcept {
