@@ -68,6 +68,7 @@ void block_index::build(const std::uint8_t* d, std::size_t len, std::uint8_t del
   state_.resize(nb + 1);
   spans_.clear();
   switches_.clear();
+  nul_groups_.clear();
   // A state of our own, kept per block in state_, chosen afresh every 64 KiB: a bare quote
   // (which the parser takes as a literal, restarting outside quotes) misleads it to the end of
   // those 64 KiB at most.
@@ -81,8 +82,10 @@ void block_index::build(const std::uint8_t* d, std::size_t len, std::uint8_t del
     const bool switched = first > 0 && picked != carry.in_quote;
     if (switched) switches_.push_back(first);
     carry.in_quote = picked;
+    carry.nul = 0;
     std::uint64_t c = carry.in_quote;
     kernel(d + 64 * first, n, delimiter, carry, masks_.data() + first);
+    if (carry.nul != 0) nul_groups_.push_back(first / STATE_CHOICE_BLOCKS);
     for (std::size_t k = first; k < first + n; ++k) {
       state_[k] = c;
       c ^= odd_mask(masks_[k].quote);
@@ -126,8 +129,14 @@ void block_index::build(const std::uint8_t* d, std::size_t len, std::uint8_t del
     std::uint64_t any_special = 0;
     for (std::size_t b = begin / 64; b <= (end - 1) / 64; ++b) any_special |= masks_[b].special;
     const auto* p = reinterpret_cast<const char*>(d + begin);
-    const bool clean = any_special == 0 || (std::memchr(p, 0, end - begin) == nullptr &&
-                                            simdjson::validate_utf8(p, end - begin));
+    // NUL is searched for only in spans that touch a 64 KiB group where the kernel saw one.
+    const auto nul_in = [&] {
+      const std::size_t g0 = begin / (64 * STATE_CHOICE_BLOCKS);
+      const std::size_t g1 = (end - 1) / (64 * STATE_CHOICE_BLOCKS);
+      const auto g = std::lower_bound(nul_groups_.begin(), nul_groups_.end(), g0);
+      return g != nul_groups_.end() && *g <= g1 && std::memchr(p, 0, end - begin) != nullptr;
+    };
+    const bool clean = any_special == 0 || (!nul_in() && simdjson::validate_utf8(p, end - begin));
     spans_.push_back(checked_span{begin, end, clean});
     begin = end;
   }

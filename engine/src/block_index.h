@@ -116,6 +116,7 @@ class block_index {
   std::vector<kept_record> kept_;  // in increasing order
   std::vector<block_masks> probe_;  // pick_start's
   std::vector<std::size_t> switches_;  // blocks where the reader's state was chosen afresh, flipped
+  std::vector<std::size_t> nul_groups_;  // the 64 KiB groups (increasing) where the kernel saw a NUL
 
   // The quote state at a position is the parser's where it gets there, which the reader cannot
   // know (a quoted value may span the boundary, a bare quote before it is taken literally):

@@ -20,6 +20,7 @@ void scan_blocks_scalar(const std::uint8_t* data, std::size_t n_blocks, std::uin
         m.structural |= bit;
       }
       if (c == 0 || c >= 0x80) m.special |= bit;
+      if (c == 0) carry.nul |= bit;
       if (c == '\n' || c == '\r') m.newline |= bit;
     }
     out[b] = m;

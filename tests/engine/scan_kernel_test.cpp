@@ -93,6 +93,20 @@ TEST(scalar_kernel, nul_and_high_bytes_are_special_tab_delimiter) {
   const auto r = run_kernel(&scan_blocks_scalar, data.data(), 1, '\t', 0);
   EXPECT_EQ(r.masks[0].special, bits({3, 4, 5, 8}));
   EXPECT_EQ(r.masks[0].structural, bits({1, 9}));  // ',' is data under '\t'
+  EXPECT_EQ(r.carry.nul, bits({3}));                // the NUL, not the high bytes
+}
+
+TEST(scalar_kernel, nul_bits_accumulate_in_the_carry_across_calls) {
+  const auto clean = block_of("ab,\xC3\xA9\n", 2);
+  scan_carry carry{};
+  block_masks m[2];
+  scan_blocks_scalar(clean.data(), 2, ',', carry, m);
+  EXPECT_EQ(carry.nul, 0u) << "high bytes alone are no NUL";
+  const auto one = block_of(std::string("x\0y", 3));
+  scan_blocks_scalar(one.data(), 1, ',', carry, m);
+  EXPECT_EQ(carry.nul, bits({1}));
+  scan_blocks_scalar(clean.data(), 2, ',', carry, m);
+  EXPECT_EQ(carry.nul, bits({1})) << "kept until the caller clears it";
 }
 
 TEST(scalar_kernel, carry_in_all_ones_starts_inside_quotes) {

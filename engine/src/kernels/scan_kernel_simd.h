@@ -32,8 +32,10 @@ inline void scan_blocks_simd(const std::uint8_t* data, std::size_t n_blocks, std
   const batch lf_v(static_cast<std::int8_t>('\n'));
   const batch cr_v(static_cast<std::int8_t>('\r'));
   const batch one_v(static_cast<std::int8_t>(1));
+  const batch zero_v(static_cast<std::int8_t>(0));
 
   std::uint64_t in_quote = carry.in_quote;
+  std::uint64_t nul = 0;
   const auto* bytes = reinterpret_cast<const std::int8_t*>(data);
   for (std::size_t b = 0; b < n_blocks; ++b) {
     const std::int8_t* block = bytes + b * SCAN_BLOCK_BYTES;
@@ -50,6 +52,7 @@ inline void scan_blocks_simd(const std::uint8_t* data, std::size_t n_blocks, std
       candidate |= Ops::bits(eol | (v == delim_v)) << shift;
       // Signed trick: as int8, NUL and every byte >= 0x80 are exactly the values < 1.
       special |= Ops::bits(v < one_v) << shift;
+      nul |= Ops::bits(v == zero_v) << shift;
     }
     // Prefix-XOR marks the bytes after an odd number of quotes (inclusive): inside a quoted
     // region. Quote bytes are never structural, whatever the delimiter is.
@@ -58,6 +61,7 @@ inline void scan_blocks_simd(const std::uint8_t* data, std::size_t n_blocks, std
     in_quote = std::uint64_t{0} - (inside >> 63);  // sign-broadcast of the last byte's state
   }
   carry.in_quote = in_quote;
+  carry.nul |= nul;
 }
 
 // Carry-less multiply by all ones is the prefix-XOR (simdjson's trick); needs PCLMULQDQ.

@@ -30,9 +30,12 @@ struct block_masks {
   friend bool operator==(const block_masks&, const block_masks&) = default;
 };
 
-// Quote parity carried from one block to the next: all ones while inside a quoted region.
+// Carried from one block to the next: the quote parity (all ones while inside a quoted region),
+// and the NUL bytes seen so far (the OR of their bits: nonzero once any block held a NUL), so
+// that a caller can tell stretches free of NUL without searching them again.
 struct scan_carry {
   std::uint64_t in_quote = 0;
+  std::uint64_t nul = 0;
   friend bool operator==(const scan_carry&, const scan_carry&) = default;
 };
 
