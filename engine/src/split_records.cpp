@@ -172,18 +172,18 @@ split_run::step split_run::quoted_record(std::size_t rs, std::size_t p, line_end
   const auto careful = [&] { return careful_record_at(rs, resume); };
   if (!fast_copy_ || (inner_eol && nd + 1 != n_fields_)) return careful();
   const char delim = static_cast<char>(delim_);
-  // The next '"' in [from, p): from the kernel's quote bits when they cover the record (the
+  // The record's '"' bytes: from the kernel's quote bits when they cover the record (the
   // caller sets quote_masks_ then), else memchr.
-  const auto next_quote = [&](std::size_t from) -> std::size_t {
-    if (quote_masks_ != nullptr) return next_quote_bit(quote_masks_, quote_base_, from, p);
-    if (from >= p) return NO_POS;
-    const auto* q = static_cast<const char*>(std::memchr(d + from, '"', p - from));
-    return q == nullptr ? NO_POS : static_cast<std::size_t>(q - d);
-  };
   std::uint64_t inner_lines = 0;
-  if (!quoted_fields_regular(d, rs, p, delim, inner_eol, next_quote, inner_lines)) {
-    return careful();
+  bool regular = false;
+  if (quote_masks_ != nullptr) {
+    quote_bit_cursor quotes(quote_masks_, quote_base_, rs, p);
+    regular = quoted_fields_regular(d, rs, p, delim, inner_eol, quotes, inner_lines);
+  } else {
+    quote_byte_cursor quotes(d, rs, p);
+    regular = quoted_fields_regular(d, rs, p, delim, inner_eol, quotes, inner_lines);
   }
+  if (!regular) return careful();
   return regular_quoted_record(rs, p, eol, nd, lk_b, lk_e, has_special, inner_lines, resume);
 }
 

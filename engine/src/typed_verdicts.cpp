@@ -63,11 +63,11 @@ void typed_verdicts::build(const std::uint8_t* d, std::size_t len, const block_m
 
 void typed_verdicts::quotes_checked(const char* text, const block_masks* masks, std::size_t rs,
                                     std::size_t p, std::uint32_t& flags) const {
-  // The next '"' in [from, p), from the kernel's quote bits (the bytes' own, whatever the
-  // quote state), as the parser finds it for a listed record.
-  const auto next_quote = [&](std::size_t from) { return next_quote_bit(masks, 0, from, p); };
+  // The record's '"' bytes from the kernel's quote bits (the bytes' own, whatever the quote
+  // state), as the parser finds them for a listed record.
+  quote_bit_cursor quotes(masks, 0, rs, p);
   std::uint64_t inner_lines = 0;
-  if (quoted_fields_regular(text, rs, p, delimiter_, (flags & RECORD_INNER_EOL) != 0, next_quote,
+  if (quoted_fields_regular(text, rs, p, delimiter_, (flags & RECORD_INNER_EOL) != 0, quotes,
                             inner_lines) &&
       inner_lines <= (~std::uint32_t{0} >> RECORD_INNER_LINES_SHIFT)) {
     flags |= RECORD_QUOTES_REGULAR |
