@@ -38,38 +38,26 @@ chunk_writer::~chunk_writer() {
   remove_spill();
 }
 
-void chunk_writer::begin_row(std::uint64_t line, std::size_t size) {
-  if (!chunk_open_ || chunk_bytes_ + size > opt_.max_bytes) {
-    if (chunk_open_) close_chunk();
-    current_ = chunk_info{};
-    // Chunks of one export look alike: one allocation for the line runs, not a doubling series
-    // whose freed blocks fragment the heap over thousands of chunks.
-    current_.line_runs.reserve(last_runs_ + last_runs_ / 4 + 16);
-    current_.index = next_index_++;
-    char name[32];
-    std::snprintf(name, sizeof name, "chunks/%06u.", current_.index);
-    current_.file = name + opt_.extension;
-    if (!dry_) {
-      message m;
-      m.kind = op::open;
-      m.info.file = current_.file;
-      post(std::move(m));
-    }
-    chunk_open_ = true;
-    chunk_bytes_ = opt_.header.size();
-    append(opt_.header.data(), opt_.header.size());
-    current_.first_line = line;
+void chunk_writer::open_chunk(std::uint64_t line) {
+  if (chunk_open_) close_chunk();
+  current_ = chunk_info{};
+  // Chunks of one export look alike: one allocation for the line runs, not a doubling series
+  // whose freed blocks fragment the heap over thousands of chunks.
+  current_.line_runs.reserve(last_runs_ + last_runs_ / 4 + 16);
+  current_.index = next_index_++;
+  char name[32];
+  std::snprintf(name, sizeof name, "chunks/%06u.", current_.index);
+  current_.file = name + opt_.extension;
+  if (!dry_) {
+    message m;
+    m.kind = op::open;
+    m.info.file = current_.file;
+    post(std::move(m));
   }
-  chunk_bytes_ += size;
-  ++current_.rows;
-  ++rows_total_;
-  current_.last_line = line;
-  if (!current_.line_runs.empty() &&
-      current_.line_runs.back().first + current_.line_runs.back().count == line) {
-    ++current_.line_runs.back().count;
-  } else {
-    current_.line_runs.push_back(line_run{line, 1});
-  }
+  chunk_open_ = true;
+  chunk_bytes_ = opt_.header.size();
+  append(opt_.header.data(), opt_.header.size());
+  current_.first_line = line;
 }
 
 std::size_t chunk_writer::take_free_segment() {

@@ -46,7 +46,20 @@ class chunk_writer {
 
   // Starts a row of size output bytes (its line end included) from source line `line`; cuts a
   // new chunk first when the row would not fit. The caller has checked that it fits a chunk.
-  void begin_row(std::uint64_t line, std::size_t size);
+  // Inline: it runs once per row; cutting a chunk is the out-of-line part.
+  void begin_row(std::uint64_t line, std::size_t size) {
+    if (!chunk_open_ || chunk_bytes_ + size > opt_.max_bytes) open_chunk(line);
+    chunk_bytes_ += size;
+    ++current_.rows;
+    ++rows_total_;
+    current_.last_line = line;
+    std::vector<line_run>& runs = current_.line_runs;
+    if (!runs.empty() && runs.back().first + runs.back().count == line) {
+      ++runs.back().count;
+    } else {
+      runs.push_back(line_run{line, 1});
+    }
+  }
   // Row bytes that stay valid until flush_pending(): consecutive calls on adjacent memory are
   // merged into one copy (the fast path's runs of unchanged records).
   void append_input(const char* p, std::size_t n) {
@@ -122,6 +135,8 @@ class chunk_writer {
     chunk_info info;  // open: index and file; close: rows and lines
   };
 
+  // Closes the open chunk, if any, and opens the next one with the header; line: its first.
+  void open_chunk(std::uint64_t line);
   void copy_out(const char* p, std::size_t n);
   void push_segment();
   void close_chunk();

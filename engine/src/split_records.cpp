@@ -135,13 +135,7 @@ split_run::step split_run::fast_record(std::size_t rs, std::size_t p, line_end e
                       std::to_string(max_row_bytes_) + " after the header");
     } else if (dups_ == nullptr ||  // --duplicates (split_duplicates.cpp); raw copy: key known
                !hold_back(rs, p, true, std::string_view(d + lk_b, lk_e - lk_b))) {
-      ++result_.result.counts.rows_in;
-      writer_->begin_row(line_, size);
-      if (eol == line_end::lf) {
-        writer_->append_input(d + rs, size);
-      } else {
-        writer_->append_line(d + rs, size - 1);
-      }
+      write_raw_row(rs, size, eol);
     }
   } else {
     spans_.clear();
@@ -214,6 +208,8 @@ split_run::step split_run::regular_quoted_record(std::size_t rs, std::size_t p, 
       record_spans(rs, p);
     }
     st = accept(rs, p, spans_, true, eol);
+  } else if (dups_ == nullptr && p - rs + 1 <= max_row_bytes_) {  // accept()'s raw copy, inline
+    write_raw_row(rs, p - rs + 1, eol);
   } else {
     st = accept(rs, p, {}, true, eol);
   }
@@ -267,14 +263,12 @@ split_run::step split_run::accept(std::size_t rs, std::size_t end,
                       std::to_string(max_row_bytes_) + " after the header");
   }
   if (dups_ != nullptr && hold_back(rs, end, raw)) return step::ok;  // --duplicates: split_duplicates.cpp
-  ++result_.result.counts.rows_in;
   if (checker_) checker_->commit(result_.result.counts);
-  writer_->begin_row(line_, size);
-  if (raw && eol == line_end::lf) {
-    writer_->append_input(d + rs, size);
-  } else if (raw) {
-    writer_->append_line(d + rs, size - 1);
+  if (raw) {
+    write_raw_row(rs, size, eol);
   } else {
+    ++result_.result.counts.rows_in;
+    writer_->begin_row(line_, size);
     writer_->append(out_.data(), out_.size());
   }
   return step::ok;

@@ -100,6 +100,18 @@ class split_run {
   step skip_record(std::size_t rs, std::size_t& resume);
   step accept(std::size_t rs, std::size_t end, std::span<const field_span> spans, bool raw,
               line_end eol);
+  // A row whose size bytes from rs are already its output (with an LF for its line end eol),
+  // counted and written as they are: the rows of the fast paths and accept()'s raw ones.
+  void write_raw_row(std::size_t rs, std::size_t size, line_end eol) {
+    const auto* d = reinterpret_cast<const char*>(win_.data());
+    ++result_.result.counts.rows_in;
+    writer_->begin_row(line_, size);
+    if (eol == line_end::lf) {
+      writer_->append_input(d + rs, size);
+    } else {
+      writer_->append_line(d + rs, size - 1);
+    }
+  }
   step reject(std::size_t rs, std::size_t end, reject_reason why, const std::string& message);
   step reject_raw(std::uint64_t offset, std::string_view raw, std::uint64_t total,
                   reject_reason why, const std::string& message);
