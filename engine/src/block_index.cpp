@@ -27,11 +27,14 @@ std::uint64_t block_index::pick_start(const std::uint8_t* d, std::size_t len,
   if (n_fields == 0 || len == 0) return carried;
   const std::size_t nb = std::min(PROBE_BLOCKS, (len + 63) / 64);
   probe_.resize(nb);
-  long score[2] = {0, 0};
-  for (unsigned state = 0; state < 2; ++state) {
-    scan_carry carry{state == 0 ? std::uint64_t{0} : ~std::uint64_t{0}};
+  // The whole records (after the first line end) under a state: those with the header's field
+  // count, and all of them.
+  const auto score = [&](std::uint64_t state, long& records) {
+    scan_carry carry{state};
     kernel(d, nb, delimiter, carry, probe_.data());
-    bool started = false;  // after the first line end: whole records from there on
+    long good = 0;
+    records = 0;
+    bool started = false;
     std::size_t nd = 0;
     std::size_t last_end = NO_END;
     for (std::size_t b = 0; b < nb; ++b) {
@@ -39,26 +42,37 @@ std::uint64_t block_index::pick_start(const std::uint8_t* d, std::size_t len,
       const std::uint64_t valid =
           len - pos0 >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << (len - pos0)) - 1;
       const block_masks& m = probe_[b];
-      for (std::uint64_t s = m.structural & valid; s != 0; s &= s - 1) {
-        const auto i = static_cast<unsigned>(std::countr_zero(s));
+      const std::uint64_t s = m.structural & valid;
+      std::uint64_t delims = s & ~m.newline;
+      for (std::uint64_t ends = s & m.newline; ends != 0; ends &= ends - 1) {
+        const auto i = static_cast<unsigned>(std::countr_zero(ends));
         const std::size_t p = pos0 + i;
-        if ((m.newline >> i & 1) == 0) {
-          ++nd;
-          continue;
-        }
+        const std::uint64_t below = (std::uint64_t{1} << i) - 1;
+        nd += count_bits(delims & below);
+        delims &= ~below;
         if (last_end != NO_END && p == last_end + 1 && d[last_end] == '\r' && d[p] == '\n') {
           last_end = p;  // the LF of a CRLF
           continue;
         }
-        if (started) score[state] += nd + 1 == n_fields ? 1 : -1;
+        if (started) {
+          ++records;
+          good += nd + 1 == n_fields ? 1 : 0;
+        }
         started = true;
         nd = 0;
         last_end = p;
       }
+      nd += count_bits(delims);
     }
-  }
-  const unsigned kept = carried != 0 ? 1 : 0;
-  return score[1 - kept] > score[kept] ? ~carried : carried;
+    return 2 * good - records;  // +1 for each good record, -1 for each other
+  };
+  // The carried state first: when every one of several records it finds is good, it is kept
+  // without trying the other (a wrong choice only costs speed: the parser then scans itself).
+  long records = 0;
+  const long kept = score(carried, records);
+  if (records >= 4 && kept == records) return carried;
+  long other_records = 0;
+  return score(~carried, other_records) > kept ? ~carried : carried;
 }
 
 void block_index::build(const std::uint8_t* d, std::size_t len, std::uint8_t delimiter,

@@ -116,12 +116,12 @@ class block_index {
   std::vector<kept_record> kept_;  // in increasing order
   std::vector<block_masks> probe_;  // pick_start's
   std::vector<std::size_t> switches_;  // blocks where the reader's state was chosen afresh, flipped
-  std::vector<std::size_t> nul_groups_;  // the 64 KiB groups (increasing) where the kernel saw a NUL
+  std::vector<std::size_t> nul_groups_;  // 64 KiB groups (increasing) where the kernel saw a NUL
 
   // The quote state at a position is the parser's where it gets there, which the reader cannot
   // know (a quoted value may span the boundary, a bare quote before it is taken literally):
   // the one under which more of the next 4 KiB's whole records have the header's field count
-  // (carried on a tie).
+  // (carried on a tie, and without trying the other when at least four records all have it).
   std::uint64_t pick_start(const std::uint8_t* d, std::size_t len, std::uint8_t delimiter,
                            scan_kernel_fn kernel, std::size_t n_fields, std::uint64_t carried);
 };
