@@ -80,6 +80,7 @@ void block_index::build(const std::uint8_t* d, std::size_t len, std::uint8_t del
   const std::size_t nb = (len + 63) / 64;
   masks_.resize(nb);
   state_.resize(nb + 1);
+  special_blocks_.resize((nb + 63) / 64);
   spans_.clear();
   switches_.clear();
   nul_groups_.clear();
@@ -100,9 +101,19 @@ void block_index::build(const std::uint8_t* d, std::size_t len, std::uint8_t del
     std::uint64_t c = carry.in_quote;
     kernel(d + 64 * first, n, delimiter, carry, masks_.data() + first);
     if (carry.nul != 0) nul_groups_.push_back(first / STATE_CHOICE_BLOCKS);
+    // Per block, while its masks are in the cache: the quote state before it, and whether it
+    // holds a special byte (a bit per block, for the spans below).
+    std::uint64_t special = 0;
     for (std::size_t k = first; k < first + n; ++k) {
+      const block_masks& m = masks_[k];
       state_[k] = c;
-      c ^= odd_mask(masks_[k].quote);
+      c ^= odd_mask(m.quote);
+      special |= static_cast<std::uint64_t>(m.special != 0) << (k % 64);
+      static_assert(STATE_CHOICE_BLOCKS % 64 == 0);
+      if (k % 64 == 63 || k + 1 == first + n) {  // groups start at a multiple of 64 blocks
+        special_blocks_[k / 64] = special;
+        special = 0;
+      }
     }
     // The records of these 64 KiB while their bytes are still in the cache (a line end's byte
     // and the typed values are read).
@@ -140,8 +151,16 @@ void block_index::build(const std::uint8_t* d, std::size_t len, std::uint8_t del
   while (begin < last) {
     std::size_t end = std::max(begin + 1, (begin / SPAN_BYTES + 1) * SPAN_BYTES);
     end = end >= last ? last : std::min(last, first_line_end(end));
+    // Blocks b0..b1 (those the span touches) in special_blocks_.
+    const std::size_t b0 = begin / 64;
+    const std::size_t b1 = (end - 1) / 64;
     std::uint64_t any_special = 0;
-    for (std::size_t b = begin / 64; b <= (end - 1) / 64; ++b) any_special |= masks_[b].special;
+    for (std::size_t w = b0 / 64; w <= b1 / 64; ++w) {
+      std::uint64_t bits = special_blocks_[w];
+      if (w == b0 / 64) bits &= ~std::uint64_t{0} << (b0 % 64);
+      if (w == b1 / 64) bits &= ~std::uint64_t{0} >> (63 - b1 % 64);
+      any_special |= bits;
+    }
     const auto* p = reinterpret_cast<const char*>(d + begin);
     // NUL is searched for only in spans that touch a 64 KiB group where the kernel saw one.
     const auto nul_in = [&] {

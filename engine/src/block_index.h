@@ -112,6 +112,7 @@ class block_index {
  private:
   std::vector<block_masks> masks_;    // per block, for the reader's quote state, in place
   std::vector<std::uint64_t> state_;  // the reader's quote state before each block (one more)
+  std::vector<std::uint64_t> special_blocks_;  // bit k: block k holds a special byte
   std::vector<checked_span> spans_;
   std::vector<kept_record> kept_;  // in increasing order
   std::vector<block_masks> probe_;  // pick_start's
