@@ -4,6 +4,7 @@
 
 #include <simdjson.h>
 
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -164,8 +165,17 @@ void to_json(const manifest& m, Runs&& runs_of, Flush&& flush) {
     o += ",\n     \"line_runs\": [";
     const std::vector<line_run>& runs = runs_of(i);
     for (std::size_t k = 0; k < runs.size(); ++k) {
+      // "[first, count]" formatted in place: a large export has hundreds of thousands of runs.
+      char first[24];
+      char count[24];
+      const char* first_end = std::to_chars(first, first + sizeof first, runs[k].first).ptr;
+      const char* count_end = std::to_chars(count, count + sizeof count, runs[k].count).ptr;
       if (k) o += ", ";
-      o += '[' + std::to_string(runs[k].first) + ", " + std::to_string(runs[k].count) + ']';
+      o += '[';
+      o.append(first, static_cast<std::size_t>(first_end - first));
+      o += ", ";
+      o.append(count, static_cast<std::size_t>(count_end - count));
+      o += ']';
       if (o.size() >= (1 << 16)) {
         flush(o);
         o.clear();
