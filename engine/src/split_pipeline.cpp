@@ -276,7 +276,8 @@ MKBULK_POPCNT_CLONES split_run::scan_result split_run::scan_fast(std::size_t rs)
         std::size_t next = 0;
         line_end eol{};
         if (!line_end_at(p, eol, next)) return {step::more, rs};
-        if (eol == line_end::crlf) ends &= ~(std::uint64_t{2} << i);  // its LF's bit (i < 63)
+        // The LF of a CRLF is not visited (when it is in the next block, p < rs skips it).
+        if (eol == line_end::crlf) ends &= ~(std::uint64_t{2} << i);
         std::size_t resume = next;
         step st;
         quote_masks_ = rs >= w ? masks : nullptr;
