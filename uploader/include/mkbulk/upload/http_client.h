@@ -56,7 +56,4 @@ class http_client {
   void* curl_;  // CURL*, kept out of the header
 };
 
-// Initialises libcurl once per process (thread-safe); http_client calls it itself.
-void global_curl_init();
-
 }  // namespace mkbulk::upload
