@@ -339,9 +339,18 @@ const kept_record* split_run::listed_at(std::size_t at, std::ptrdiff_t& shift) {
 }
 
 split_run::step split_run::take_listed(std::size_t& rs) {
+  // The block and its shift stay the same while records are taken (a moved window ends this).
+  std::ptrdiff_t shift = 0;
+  const block_index* ix = verdicts_ ? win_.index(shift) : nullptr;
+  if (ix == nullptr) return step::ok;
+  if (ix != listed_index_) {  // a new block: from the start of its list
+    listed_index_ = ix;
+    listed_cursor_ = 0;
+  }
   for (;;) {
-    std::ptrdiff_t shift = 0;
-    const kept_record* r = listed_at(rs, shift);
+    const std::ptrdiff_t bp = static_cast<std::ptrdiff_t>(rs) + shift;
+    const kept_record* r =
+        bp >= 0 ? ix->record_at(static_cast<std::size_t>(bp), listed_cursor_) : nullptr;
     if (r == nullptr) return step::ok;
     // Window positions (shift: block position minus window position).
     const auto at = [shift](std::uint32_t x) {
