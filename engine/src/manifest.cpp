@@ -4,6 +4,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -164,18 +165,26 @@ void to_json(const manifest& m, Runs&& runs_of, Flush&& flush) {
     add_num(o, "last_line", c.last_line);
     o += ",\n     \"line_runs\": [";
     const std::vector<line_run>& runs = runs_of(i);
-    for (std::size_t k = 0; k < runs.size(); ++k) {
-      // "[first, count]" formatted in place: a large export has hundreds of thousands of runs.
-      char first[24];
-      char count[24];
-      const char* first_end = std::to_chars(first, first + sizeof first, runs[k].first).ptr;
-      const char* count_end = std::to_chars(count, count + sizeof count, runs[k].count).ptr;
-      if (k) o += ", ";
-      o += '[';
-      o.append(first, static_cast<std::size_t>(first_end - first));
-      o += ", ";
-      o.append(count, static_cast<std::size_t>(count_end - count));
-      o += ']';
+    // "[first, count], ..." formatted 128 runs at a time into a local buffer, appended at once:
+    // a large export has hundreds of thousands of runs.
+    constexpr std::size_t RUNS_PER_PIECE = 128;
+    constexpr std::size_t RUN_BYTES = 48;  // ", [" + 20 digits + ", " + 20 digits + "]" = 46
+    char piece[RUNS_PER_PIECE * RUN_BYTES];
+    for (std::size_t k = 0; k < runs.size();) {
+      char* at = piece;
+      for (const std::size_t stop = std::min(runs.size(), k + RUNS_PER_PIECE); k < stop; ++k) {
+        if (k) {
+          *at++ = ',';
+          *at++ = ' ';
+        }
+        *at++ = '[';
+        at = std::to_chars(at, at + 20, runs[k].first).ptr;
+        *at++ = ',';
+        *at++ = ' ';
+        at = std::to_chars(at, at + 20, runs[k].count).ptr;
+        *at++ = ']';
+      }
+      o.append(piece, static_cast<std::size_t>(at - piece));
       if (o.size() >= (1 << 16)) {
         flush(o);
         o.clear();
