@@ -21,9 +21,11 @@ constexpr std::size_t NO_END = ~std::size_t{0};
 
 }  // namespace
 
-std::uint64_t block_index::pick_start(const std::uint8_t* d, std::size_t len,
-                                      std::uint8_t delimiter, scan_kernel_fn kernel,
-                                      std::size_t n_fields, std::uint64_t carried) {
+MKBULK_POPCNT_CLONES std::uint64_t block_index::pick_start(const std::uint8_t* d,
+                                                           std::size_t len, std::uint8_t delimiter,
+                                                           scan_kernel_fn kernel,
+                                                           std::size_t n_fields,
+                                                           std::uint64_t carried) {
   if (n_fields == 0 || len == 0) return carried;
   const std::size_t nb = std::min(PROBE_BLOCKS, (len + 63) / 64);
   probe_.resize(nb);

@@ -123,8 +123,10 @@ class block_index {
   // know (a quoted value may span the boundary, a bare quote before it is taken literally):
   // the one under which more of the next 4 KiB's whole records have the header's field count
   // (carried on a tie, and without trying the other when at least four records all have it).
-  std::uint64_t pick_start(const std::uint8_t* d, std::size_t len, std::uint8_t delimiter,
-                           scan_kernel_fn kernel, std::size_t n_fields, std::uint64_t carried);
+  // Built twice like the record walks (MKBULK_POPCNT_CLONES): it counts delimiters by popcount.
+  MKBULK_POPCNT_CLONES std::uint64_t pick_start(const std::uint8_t* d, std::size_t len,
+                                                std::uint8_t delimiter, scan_kernel_fn kernel,
+                                                std::size_t n_fields, std::uint64_t carried);
 };
 
 // The bits set in x: one POPCNT in a MKBULK_POPCNT_CLONES function's popcnt clone, a library
