@@ -68,6 +68,8 @@ TEST(retry_policy, transport_errors) {
   EXPECT_EQ(classify({CURLE_COULDNT_CONNECT, 0, "", true}), call_verdict::transient);
   EXPECT_EQ(classify({CURLE_PEER_FAILED_VERIFICATION, 0, "", true}), call_verdict::config_error);
   EXPECT_EQ(classify({CURLE_URL_MALFORMAT, 0, "", true}), call_verdict::config_error);
+  EXPECT_EQ(classify({CURLE_FAILED_INIT, 0, "", true}), call_verdict::config_error)
+      << "no libcurl to load: retrying cannot help";
   EXPECT_EQ(classify({CURLE_READ_ERROR, 0, "", true}), call_verdict::io_error);
   // A transport error wins over a status or a code left from a partial answer.
   EXPECT_EQ(classify({CURLE_RECV_ERROR, 200, "1003", true}), call_verdict::transient);

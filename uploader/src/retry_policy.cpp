@@ -34,6 +34,7 @@ call_verdict classify_transport(int code) noexcept {
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_ENGINE_NOTFOUND:
     case CURLE_NOT_BUILT_IN:
+    case CURLE_FAILED_INIT:  // e.g. libcurl.so.4 could not be loaded (curl_library.h)
       return call_verdict::config_error;
     case CURLE_READ_ERROR:
     case CURLE_FILE_COULDNT_READ_FILE:
