@@ -113,6 +113,22 @@ TEST(cli_split, forced_kernel_from_the_environment) {
             testing::read_file(dir.path() / "out/chunks/000001.csv"));
 }
 
+// split, validate and sniff never speak HTTP: libcurl is loaded by the first HTTP client only
+// (uploader/src/curl_library.h), not at every start. The dynamic loader's own trace
+// (LD_DEBUG=files, on mkbulk's stderr) names every library it loads.
+TEST(cli_split, commands_without_http_do_not_load_libcurl) {
+  testing::temp_dir dir;
+  testing::write_file(dir.path() / "in.csv", GOOD);
+  for (const char* args : {"split in.csv --out-dir out", "validate in.csv", "sniff in.csv"}) {
+    const auto status = std::system(("cd '" + dir.path().string() + "' && LD_DEBUG=files '" MKBULK_CLI
+                                     "' " + args + " > /dev/null 2> loader.txt").c_str());
+    EXPECT_EQ(WEXITSTATUS(status), 0) << args;
+    const std::string trace = testing::read_file(dir.path() / "loader.txt");
+    EXPECT_NE(trace.find("libsimdjson"), std::string::npos) << args << ": no loader trace";
+    EXPECT_EQ(trace.find("libcurl"), std::string::npos) << args << " loaded libcurl";
+  }
+}
+
 TEST(cli_validate, writes_only_the_rejects_report) {
   testing::temp_dir dir;
   testing::write_file(dir.path() / "in.csv", ONE_BAD);
