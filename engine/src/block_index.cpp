@@ -18,6 +18,7 @@ namespace {
 constexpr std::size_t SPAN_BYTES = std::size_t{16} << 10;  // one UTF-8 check per ~16 KiB
 constexpr std::size_t PROBE_BLOCKS = 64;                    // pick_start looks at 4 KiB
 constexpr std::size_t NO_END = ~std::size_t{0};
+static_assert(STATE_CHOICE_BLOCKS % 64 == 0, "a 64 KiB group starts a word of special_blocks_");
 
 }  // namespace
 
@@ -111,7 +112,6 @@ void block_index::build(const std::uint8_t* d, std::size_t len, std::uint8_t del
       state_[k] = c;
       c ^= odd_mask(m.quote);
       special |= static_cast<std::uint64_t>(m.special != 0) << (k % 64);
-      static_assert(STATE_CHOICE_BLOCKS % 64 == 0);
       if (k % 64 == 63 || k + 1 == first + n) {  // groups start at a multiple of 64 blocks
         special_blocks_[k / 64] = special;
         special = 0;

@@ -276,8 +276,6 @@ MKBULK_POPCNT_CLONES split_run::scan_result split_run::scan_fast(std::size_t rs)
         std::size_t next = 0;
         line_end eol{};
         if (!line_end_at(p, eol, next)) return {step::more, rs};
-        // The LF of a CRLF is not visited (when it is in the next block, p < rs skips it).
-        if (eol == line_end::crlf) ends &= ~(std::uint64_t{2} << i);
         std::size_t resume = next;
         step st;
         quote_masks_ = rs >= w ? masks : nullptr;
@@ -327,30 +325,33 @@ MKBULK_POPCNT_CLONES split_run::scan_result split_run::scan_fast(std::size_t rs)
   return {resume >= win_.size() ? step::finished : step::restart, resume};
 }
 
-const kept_record* split_run::listed_at(std::size_t at, std::ptrdiff_t& shift) {
+const block_index* split_run::listed_block(std::ptrdiff_t& shift) {
   const block_index* ix = verdicts_ ? win_.index(shift) : nullptr;
-  if (ix == nullptr) return nullptr;
-  if (ix != listed_index_) {  // a new block: from the start of its list
+  if (ix != nullptr && ix != listed_index_) {  // a new block: from the start of its list
     listed_index_ = ix;
     listed_cursor_ = 0;
   }
+  return ix;
+}
+
+const kept_record* split_run::listed_in(const block_index& ix, std::size_t at,
+                                        std::ptrdiff_t shift) {
   const std::ptrdiff_t bp = static_cast<std::ptrdiff_t>(at) + shift;
-  return bp >= 0 ? ix->record_at(static_cast<std::size_t>(bp), listed_cursor_) : nullptr;
+  return bp >= 0 ? ix.record_at(static_cast<std::size_t>(bp), listed_cursor_) : nullptr;
+}
+
+const kept_record* split_run::listed_at(std::size_t at, std::ptrdiff_t& shift) {
+  const block_index* ix = listed_block(shift);
+  return ix != nullptr ? listed_in(*ix, at, shift) : nullptr;
 }
 
 split_run::step split_run::take_listed(std::size_t& rs) {
   // The block and its shift stay the same while records are taken (a moved window ends this).
   std::ptrdiff_t shift = 0;
-  const block_index* ix = verdicts_ ? win_.index(shift) : nullptr;
+  const block_index* ix = listed_block(shift);
   if (ix == nullptr) return step::ok;
-  if (ix != listed_index_) {  // a new block: from the start of its list
-    listed_index_ = ix;
-    listed_cursor_ = 0;
-  }
   for (;;) {
-    const std::ptrdiff_t bp = static_cast<std::ptrdiff_t>(rs) + shift;
-    const kept_record* r =
-        bp >= 0 ? ix->record_at(static_cast<std::size_t>(bp), listed_cursor_) : nullptr;
+    const kept_record* r = listed_in(*ix, rs, shift);
     if (r == nullptr) return step::ok;
     // Window positions (shift: block position minus window position).
     const auto at = [shift](std::uint32_t x) {

@@ -71,6 +71,11 @@ class split_run {
   // One cursor for every caller (scan_fast, take_listed, kept_ahead): they ask in increasing
   // order.
   const kept_record* listed_at(std::size_t at, std::ptrdiff_t& shift);
+  // listed_at's two halves: the index of the window's newest block when it lists records
+  // (its list read from the start when the block is new), and the record of ix listed at
+  // window position at.
+  const block_index* listed_block(std::ptrdiff_t& shift);
+  const kept_record* listed_in(const block_index& ix, std::size_t at, std::ptrdiff_t shift);
   // The line end at window position p (a CR or LF byte outside quotes): its kind and where
   // the next record starts. False when p is a CR in the window's last byte and more input may
   // follow (its LF may come next).

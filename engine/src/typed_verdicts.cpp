@@ -120,7 +120,7 @@ void typed_verdicts::walk(const std::uint8_t* d, std::size_t len,
     for (std::uint64_t ends = s & m.newline; ends != 0; ends &= ends - 1) {
       const auto i = static_cast<unsigned>(std::countr_zero(ends));
       const std::size_t p = pos0 + i;
-      if (rs != NONE && p < rs) continue;  // the LF of a CRLF whose CR ended the block before
+      if (rs != NONE && p < rs) continue;  // the LF of a CRLF
       if (rs != NONE) {
         const std::uint64_t below = (std::uint64_t{1} << i) - 1;
         take(pos0, delims & below & from);
@@ -152,7 +152,6 @@ void typed_verdicts::walk(const std::uint8_t* d, std::size_t len,
           next_rs = NONE;
         } else if (text[p + 1] == '\n') {
           next_rs = p + 2;
-          ends &= ~(std::uint64_t{2} << i);  // its LF is not visited (a no-op past bit 63)
         }
       }
       restart(next_rs);
