@@ -57,6 +57,14 @@ void chunk_writer::open_chunk(std::uint64_t line) {
   chunk_open_ = true;
   chunk_bytes_ = opt_.header.size();
   append(opt_.header.data(), opt_.header.size());
+  // The header goes out in a write of its own, so the chunk's full-segment writes start at
+  // header-length offsets, not at multiples of SEGMENT_BYTES: an aligned 256 KiB write makes
+  // the page cache allocate a 256 KiB folio (order 6) for it, an unaligned one a run of
+  // smaller folios (orders 0-5), as split -C's and cat's writes do. On the development VM
+  // (free pages returned to the host by virtio-balloon reporting), runs made only of order-6
+  // folios paid 3-5x the usual system time in their writes in 9 of 21 rounds of the
+  // side-by-side script and the unaligned ones in none of 21 (engine/README.md).
+  if (!dry_ && have_seg_) push_segment();
   current_.first_line = line;
 }
 
