@@ -63,7 +63,7 @@ void chunk_writer::open_chunk(std::uint64_t line) {
   // smaller folios (orders 0-5), as split -C's and cat's writes do. On the development VM
   // (free pages returned to the host by virtio-balloon reporting), runs made only of order-6
   // folios paid 3-5x the usual system time in their writes in 9 of 21 rounds of the
-  // side-by-side script and the unaligned ones in none of 21 (engine/README.md).
+  // side-by-side script, the unaligned ones in none of 28 (engine/README.md).
   if (!dry_ && have_seg_) push_segment();
   current_.first_line = line;
 }
