@@ -2,8 +2,13 @@
 // exports held in memory (quote-heavy: every field quoted, multi-line Comments; and plain), and
 // on an L2-sized slice.
 // Each kernel's masks and carry are compared with the scalar kernel's before it is timed.
+// Then each kernel's UTF-8 check (utf8/scalar is the reference, simdjson's validator) over the
+// plain export in 16 KiB spans, as the read-ahead thread checks them: 64 MiB, so that no
+// branch predictor learns where the non-ASCII blocks are; each span's answer is compared with
+// the reference's first.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -81,6 +86,35 @@ void bm_scan(benchmark::State& state, const scan_kernel_info* kernel, const inpu
                           static_cast<std::int64_t>(n_blocks * SCAN_BLOCK_BYTES));
 }
 
+// The UTF-8 check over the whole input in 16 KiB pieces per iteration.
+void bm_utf8(benchmark::State& state, const scan_kernel_info* kernel) {
+  constexpr std::size_t SPAN = std::size_t{16} << 10;
+  const input& in = plain_input();
+  const std::uint8_t* d = in.bytes.data();
+  const std::size_t n = in.bytes.size();
+  std::size_t valid = 0;
+  for (std::size_t at = 0; at < n; at += SPAN) {
+    const std::size_t len = std::min(SPAN, n - at);
+    const bool got = kernel->utf8(d + at, len);
+    if (got != mkbulk::engine::utf8_valid_scalar(d + at, len)) {
+      state.SkipWithError("UTF-8 check disagrees with the reference");
+      return;
+    }
+    valid += got ? 1 : 0;
+  }
+  if (valid == 0) {
+    state.SkipWithError("no valid span: the input is not what this measures");
+    return;
+  }
+  for (auto _ : state) {
+    std::size_t ok = 0;
+    for (std::size_t at = 0; at < n; at += SPAN) ok += kernel->utf8(d + at, std::min(SPAN, n - at));
+    benchmark::DoNotOptimize(ok);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(n));
+}
+
 const input* get_quote_heavy() { return &quote_heavy_input(); }
 const input* get_plain() { return &plain_input(); }
 
@@ -104,6 +138,10 @@ int main(int argc, char** argv) {
                                    bm_scan, &k, v.get, v.n_blocks)
           ->Unit(v.n_blocks == 0 ? benchmark::kMillisecond : benchmark::kMicrosecond);
     }
+  }
+  for (const scan_kernel_info& k : mkbulk::engine::supported_scan_kernels()) {
+    benchmark::RegisterBenchmark(("utf8_plain_64MiB/" + std::string(k.name)).c_str(), bm_utf8, &k)
+        ->Unit(benchmark::kMillisecond);
   }
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

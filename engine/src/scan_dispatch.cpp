@@ -21,7 +21,9 @@ struct kernel_table {
   std::array<scan_kernel_info, MAX_KERNELS> entries{};
   std::size_t count = 0;
 
-  void add(std::string_view name, scan_kernel_fn fn) noexcept { entries[count++] = {name, fn}; }
+  void add(std::string_view name, scan_kernel_fn fn, utf8_check_fn utf8) noexcept {
+    entries[count++] = {name, fn, utf8};
+  }
 };
 
 #if defined(MKBULK_X86_KERNELS)
@@ -43,12 +45,16 @@ kernel_table detect_kernels() noexcept {
   if (pclmul && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") &&
       __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw") &&
       __builtin_cpu_supports("avx512vl")) {
-    t.add("avx512", &kernels::scan_blocks_avx512);
+    t.add("avx512", &kernels::scan_blocks_avx512, &kernels::utf8_valid_avx512);
   }
-  if (pclmul && __builtin_cpu_supports("avx2")) t.add("avx2", &kernels::scan_blocks_avx2);
-  if (pclmul && __builtin_cpu_supports("sse4.2")) t.add("sse42", &kernels::scan_blocks_sse42);
+  if (pclmul && __builtin_cpu_supports("avx2")) {
+    t.add("avx2", &kernels::scan_blocks_avx2, &kernels::utf8_valid_avx2);
+  }
+  if (pclmul && __builtin_cpu_supports("sse4.2")) {
+    t.add("sse42", &kernels::scan_blocks_sse42, &kernels::utf8_valid_sse42);
+  }
 #endif
-  t.add("scalar", &scan_blocks_scalar);
+  t.add("scalar", &scan_blocks_scalar, &utf8_valid_scalar);
   return t;
 }
 
@@ -72,5 +78,12 @@ const scan_kernel_info* find_scan_kernel(std::string_view name) noexcept {
 }
 
 const scan_kernel_info& best_scan_kernel() noexcept { return supported_scan_kernels().front(); }
+
+utf8_check_fn utf8_check_for(scan_kernel_fn kernel) noexcept {
+  for (const scan_kernel_info& k : supported_scan_kernels()) {
+    if (k.fn == kernel) return k.utf8;
+  }
+  return &utf8_valid_scalar;
+}
 
 }  // namespace mkbulk::engine

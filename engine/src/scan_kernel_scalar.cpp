@@ -2,7 +2,13 @@
 // The SIMD kernels are tested against it on random and adversarial input.
 #include "mkbulk/engine/scan_kernel.h"
 
+#include <simdjson.h>
+
 namespace mkbulk::engine {
+
+bool utf8_valid_scalar(const std::uint8_t* data, std::size_t len) noexcept {
+  return simdjson::validate_utf8(reinterpret_cast<const char*>(data), len);
+}
 
 void scan_blocks_scalar(const std::uint8_t* data, std::size_t n_blocks, std::uint8_t delimiter,
                         scan_carry& carry, block_masks* out) noexcept {

@@ -2,8 +2,6 @@
 // walking its quotes, the careful parser's verdict (with the unterminated-quote resync), the
 // byte checks (NUL, UTF-8), rejects and accepted rows. The loops that call them are in
 // split_pipeline.cpp; skipping an oversized record is in split_skip.cpp.
-#include <simdjson.h>
-
 #include <algorithm>
 #include <bit>
 #include <cstring>
@@ -54,7 +52,7 @@ bool split_run::check_bytes(std::size_t rs, std::size_t end, std::string& messag
     if (cr != nullptr) span_end = std::max(span_end, static_cast<std::size_t>(cr - d));
     if (span_end >= end) {
       if (std::memchr(d + rs, 0, span_end - rs) == nullptr &&
-          simdjson::validate_utf8(d + rs, span_end - rs)) {
+          utf8_valid_(win_.data() + rs, span_end - rs)) {
         clean_until_ = span_end;
         return false;
       }
@@ -69,7 +67,7 @@ bool split_run::check_bytes(std::size_t rs, std::size_t end, std::string& messag
               " of the record";
     return true;
   }
-  if (!simdjson::validate_utf8(p, n)) {
+  if (!utf8_valid_(win_.data() + rs, n)) {
     why = reject_reason::invalid_utf8;
     message = "invalid UTF-8 at byte " +
               std::to_string(first_invalid_utf8(std::string_view(p, n)) + 1) + " of the record";

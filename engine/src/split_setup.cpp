@@ -62,9 +62,11 @@ bool split_run::check_options() {
   if (opt_.kernel.empty()) {
     const scan_kernel_info& k = best_scan_kernel();
     kernel_ = k.fn;
+    utf8_valid_ = k.utf8;
     result_.kernel = k.name;
   } else if (const scan_kernel_info* k = find_scan_kernel(opt_.kernel)) {
     kernel_ = k->fn;
+    utf8_valid_ = k->utf8;
     result_.kernel = k->name;
   } else {
     std::string names;

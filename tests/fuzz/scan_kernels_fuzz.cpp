@@ -1,6 +1,8 @@
 // libFuzzer target: arbitrary bytes through every scan kernel this CPU runs, compared with the
 // scalar reference (masks and carry), for the three delimiters and both carries in, scanned in
-// one call and again in two calls that pass the carry across a block boundary.
+// one call and again in two calls that pass the carry across a block boundary; and each
+// kernel's UTF-8 check against the reference (simdjson's validator) on the text and on every
+// prefix of its first 130 bytes.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -52,6 +54,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
              got.data() + split);
         check(got == want && carry2 == want_carry);
       }
+    }
+  }
+  // The UTF-8 checks read exactly size bytes: a copy of its own, so that a read past the end
+  // is AddressSanitizer's to see.
+  const std::vector<std::uint8_t> exact(text, text + size);
+  const bool valid = mkbulk::engine::utf8_valid_scalar(exact.data(), size);
+  for (const auto& k : kernels) {
+    check(k.utf8(exact.data(), size) == valid);
+    for (std::size_t n = 0; n <= size && n <= 130; ++n) {
+      check(k.utf8(exact.data(), n) == mkbulk::engine::utf8_valid_scalar(exact.data(), n));
     }
   }
   return 0;

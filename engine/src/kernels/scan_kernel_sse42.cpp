@@ -2,6 +2,7 @@
 // Compiled with -msse4.2 -mpclmul (engine/src/kernels/CMakeLists.txt); picked by scan_dispatch.
 #include "scan_kernel_simd.h"
 #include "scan_kernels_x86.h"
+#include "utf8_check_simd.h"
 
 namespace mkbulk::engine::kernels {
 namespace {
@@ -14,11 +15,48 @@ struct sse42_ops {
   static std::uint64_t prefix_xor(std::uint64_t x) noexcept { return clmul_prefix_xor(x); }
 };
 
+struct sse42_utf8_ops {
+  using batch = xsimd::batch<std::uint8_t, xsimd::sse4_2>;
+  static batch table(const std::uint8_t (&t)[16]) noexcept {
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(t));
+  }
+  // (Registers taken out of the batches first: without optimisation GCC's intrinsics are
+  // macros that cast their arguments to vector types, which a batch does not convert to.)
+  static batch lookup(batch table, batch nibbles) noexcept {
+    const __m128i t = table;
+    const __m128i n = nibbles;
+    return _mm_shuffle_epi8(t, n);
+  }
+  static batch high_nibble(batch v) noexcept {
+    const __m128i x = v;
+    return _mm_and_si128(_mm_srli_epi16(x, 4), _mm_set1_epi8(0x0F));
+  }
+  template <int K>
+  static batch prev(batch v, batch p) noexcept {
+    const __m128i x = v;
+    const __m128i y = p;
+    return _mm_alignr_epi8(x, y, 16 - K);
+  }
+  static batch floor_sub(batch a, batch b) noexcept {
+    const __m128i x = a;
+    const __m128i y = b;
+    return _mm_subs_epu8(x, y);
+  }
+  static bool any(batch v) noexcept {
+    const __m128i x = v;
+    return _mm_testz_si128(x, x) == 0;
+  }
+};
+
 }  // namespace
 
 void scan_blocks_sse42(const std::uint8_t* data, std::size_t n_blocks, std::uint8_t delimiter,
                        scan_carry& carry, block_masks* out) noexcept {
   scan_blocks_simd<xsimd::sse4_2, sse42_ops>(data, n_blocks, delimiter, carry, out);
+}
+
+bool utf8_valid_sse42(const std::uint8_t* data, std::size_t len) noexcept {
+  return utf8_valid_simd<xsimd::sse4_2, sse42_utf8_ops>(data, len);
 }
 
 }  // namespace mkbulk::engine::kernels

@@ -14,6 +14,7 @@ namespace mkbulk::engine {
 struct scan_kernel_info {
   std::string_view name;  // "avx512", "avx2", "sse42" or "scalar"
   scan_kernel_fn fn;
+  utf8_check_fn utf8;  // the UTF-8 check for the same instruction set
 };
 
 // The kernels this CPU can run, best first; "scalar" is always there, always last. The span
@@ -25,5 +26,9 @@ struct scan_kernel_info {
 
 // The best kernel this CPU runs (the first of supported_scan_kernels()), picked once.
 [[nodiscard]] const scan_kernel_info& best_scan_kernel() noexcept;
+
+// The UTF-8 check that goes with kernel (its instruction set); the reference check for a
+// kernel not in the table.
+[[nodiscard]] utf8_check_fn utf8_check_for(scan_kernel_fn kernel) noexcept;
 
 }  // namespace mkbulk::engine

@@ -45,6 +45,12 @@ using scan_kernel_fn = void (*)(const std::uint8_t* data, std::size_t n_blocks,
                                 std::uint8_t delimiter, scan_carry& carry,
                                 block_masks* out) noexcept;
 
+// Whether len bytes at data are well-formed UTF-8 (reads only those bytes). Each kernel has
+// one, for the same instruction set (scan_dispatch.h); the reference is simdjson's validator,
+// and every other check must give its answer.
+using utf8_check_fn = bool (*)(const std::uint8_t* data, std::size_t len) noexcept;
+bool utf8_valid_scalar(const std::uint8_t* data, std::size_t len) noexcept;
+
 // The reference kernel: plain C++, one byte at a time. Every other kernel must give exactly
 // its answer.
 void scan_blocks_scalar(const std::uint8_t* data, std::size_t n_blocks, std::uint8_t delimiter,
