@@ -48,7 +48,8 @@ TEST(utf8_check, every_kernel_is_listed_with_its_own_check) {
 }
 
 TEST(utf8_check, one_and_two_byte_sequences_around_batch_edges) {
-  for (const std::size_t at : {0u, 1u, 13u, 14u, 15u, 16u, 17u, 30u, 31u, 32u, 33u, 61u, 62u, 63u, 64u, 65u}) {
+  for (const std::size_t at :
+       {0u, 1u, 13u, 14u, 15u, 16u, 17u, 30u, 31u, 32u, 33u, 61u, 62u, 63u, 64u, 65u}) {
     for (int a = 0; a < 256; ++a) {
       std::string s(at, 'x');
       s += static_cast<char>(a);

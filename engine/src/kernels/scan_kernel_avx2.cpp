@@ -16,37 +16,21 @@ struct avx2_ops {
 };
 
 struct avx2_utf8_ops {
-  using batch = xsimd::batch<std::uint8_t, xsimd::avx2>;
-  static batch table(const std::uint8_t (&t)[16]) noexcept {
+  using reg = __m256i;
+  static reg table(const std::uint8_t (&t)[16]) noexcept {
     return _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t)));
   }
-  // (Registers taken out of the batches first: without optimisation GCC's intrinsics are
-  // macros that cast their arguments to vector types, which a batch does not convert to.)
-  static batch lookup(batch table, batch nibbles) noexcept {
-    const __m256i t = table;
-    const __m256i n = nibbles;
-    return _mm256_shuffle_epi8(t, n);
-  }
-  static batch high_nibble(batch v) noexcept {
-    const __m256i x = v;
-    return _mm256_and_si256(_mm256_srli_epi16(x, 4), _mm256_set1_epi8(0x0F));
+  static reg lookup(reg table, reg nibbles) noexcept { return _mm256_shuffle_epi8(table, nibbles); }
+  static reg high_nibble(reg v) noexcept {
+    return _mm256_and_si256(_mm256_srli_epi16(v, 4), _mm256_set1_epi8(0x0F));
   }
   template <int K>
-  static batch prev(batch v, batch p) noexcept {
-    const __m256i x = v;
-    const __m256i y = p;
-    const __m256i lanes = _mm256_permute2x128_si256(y, x, 0x21);  // y's high half, x's low
-    return _mm256_alignr_epi8(x, lanes, 16 - K);
+  static reg prev(reg v, reg p) noexcept {
+    const __m256i lanes = _mm256_permute2x128_si256(p, v, 0x21);  // p's high half, v's low
+    return _mm256_alignr_epi8(v, lanes, 16 - K);
   }
-  static batch floor_sub(batch a, batch b) noexcept {
-    const __m256i x = a;
-    const __m256i y = b;
-    return _mm256_subs_epu8(x, y);
-  }
-  static bool any(batch v) noexcept {
-    const __m256i x = v;
-    return _mm256_testz_si256(x, x) == 0;
-  }
+  static reg floor_sub(reg a, reg b) noexcept { return _mm256_subs_epu8(a, b); }
+  static bool any(reg v) noexcept { return _mm256_testz_si256(v, v) == 0; }
 };
 
 }  // namespace

@@ -17,38 +17,24 @@ struct avx512_ops {
 };
 
 struct avx512_utf8_ops {
-  using batch = xsimd::batch<std::uint8_t, xsimd::avx512bw>;
-  static batch table(const std::uint8_t (&t)[16]) noexcept {
+  using reg = __m512i;
+  static reg table(const std::uint8_t (&t)[16]) noexcept {
     // The zero-masked forms: GCC 12 warns of the undefined register the plain ones start from.
-    return _mm512_maskz_broadcast_i32x4(0xFFFF, _mm_loadu_si128(reinterpret_cast<const __m128i*>(t)));
+    const __m128i lane = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t));
+    return _mm512_maskz_broadcast_i32x4(0xFFFF, lane);
   }
-  // (Registers taken out of the batches first: without optimisation GCC's intrinsics are
-  // macros that cast their arguments to vector types, which a batch does not convert to.)
-  static batch lookup(batch table, batch nibbles) noexcept {
-    const __m512i t = table;
-    const __m512i n = nibbles;
-    return _mm512_shuffle_epi8(t, n);
-  }
-  static batch high_nibble(batch v) noexcept {
-    const __m512i x = v;
-    return _mm512_and_si512(_mm512_srli_epi16(x, 4), _mm512_set1_epi8(0x0F));
+  static reg lookup(reg table, reg nibbles) noexcept { return _mm512_shuffle_epi8(table, nibbles); }
+  static reg high_nibble(reg v) noexcept {
+    return _mm512_and_si512(_mm512_srli_epi16(v, 4), _mm512_set1_epi8(0x0F));
   }
   template <int K>
-  static batch prev(batch v, batch p) noexcept {
-    const __m512i x = v;
-    const __m512i y = p;
-    const __m512i lanes = _mm512_maskz_alignr_epi32(0xFFFF, x, y, 12);  // y's last 128 bits, x's first 384
-    return _mm512_alignr_epi8(x, lanes, 16 - K);
+  static reg prev(reg v, reg p) noexcept {
+    // p's last 128 bits, then v's first 384
+    const __m512i lanes = _mm512_maskz_alignr_epi32(0xFFFF, v, p, 12);
+    return _mm512_alignr_epi8(v, lanes, 16 - K);
   }
-  static batch floor_sub(batch a, batch b) noexcept {
-    const __m512i x = a;
-    const __m512i y = b;
-    return _mm512_subs_epu8(x, y);
-  }
-  static bool any(batch v) noexcept {
-    const __m512i x = v;
-    return _mm512_test_epi8_mask(x, x) != 0;
-  }
+  static reg floor_sub(reg a, reg b) noexcept { return _mm512_subs_epu8(a, b); }
+  static bool any(reg v) noexcept { return _mm512_test_epi8_mask(v, v) != 0; }
 };
 
 }  // namespace

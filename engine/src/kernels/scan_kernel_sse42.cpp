@@ -16,36 +16,20 @@ struct sse42_ops {
 };
 
 struct sse42_utf8_ops {
-  using batch = xsimd::batch<std::uint8_t, xsimd::sse4_2>;
-  static batch table(const std::uint8_t (&t)[16]) noexcept {
+  using reg = __m128i;
+  static reg table(const std::uint8_t (&t)[16]) noexcept {
     return _mm_loadu_si128(reinterpret_cast<const __m128i*>(t));
   }
-  // (Registers taken out of the batches first: without optimisation GCC's intrinsics are
-  // macros that cast their arguments to vector types, which a batch does not convert to.)
-  static batch lookup(batch table, batch nibbles) noexcept {
-    const __m128i t = table;
-    const __m128i n = nibbles;
-    return _mm_shuffle_epi8(t, n);
-  }
-  static batch high_nibble(batch v) noexcept {
-    const __m128i x = v;
-    return _mm_and_si128(_mm_srli_epi16(x, 4), _mm_set1_epi8(0x0F));
+  static reg lookup(reg table, reg nibbles) noexcept { return _mm_shuffle_epi8(table, nibbles); }
+  static reg high_nibble(reg v) noexcept {
+    return _mm_and_si128(_mm_srli_epi16(v, 4), _mm_set1_epi8(0x0F));
   }
   template <int K>
-  static batch prev(batch v, batch p) noexcept {
-    const __m128i x = v;
-    const __m128i y = p;
-    return _mm_alignr_epi8(x, y, 16 - K);
+  static reg prev(reg v, reg p) noexcept {
+    return _mm_alignr_epi8(v, p, 16 - K);
   }
-  static batch floor_sub(batch a, batch b) noexcept {
-    const __m128i x = a;
-    const __m128i y = b;
-    return _mm_subs_epu8(x, y);
-  }
-  static bool any(batch v) noexcept {
-    const __m128i x = v;
-    return _mm_testz_si128(x, x) == 0;
-  }
+  static reg floor_sub(reg a, reg b) noexcept { return _mm_subs_epu8(a, b); }
+  static bool any(reg v) noexcept { return _mm_testz_si128(v, v) == 0; }
 };
 
 }  // namespace

@@ -76,40 +76,45 @@ constexpr std::uint8_t U8_THIS_HIGH[16] = {
     U8_TOO_SHORT, U8_TOO_SHORT, U8_TOO_SHORT, U8_TOO_SHORT,  // 11______ lead
 };
 
-// Ops must provide, for batch<uint8_t, Arch> (N = 16 table entries, repeated per 128 bits):
-//   static batch table(const std::uint8_t (&t)[16])       the table in every 128-bit lane
-//   static batch lookup(batch table, batch nibbles)       table[nibble] per byte (< 16)
-//   static batch high_nibble(batch)                       byte >> 4
-//   template <int K> static batch prev(batch v, batch p)  v shifted up K bytes, the last K
-//                                                         bytes of p coming in (K = 1..3)
-//   static batch floor_sub(batch a, batch b)              a - b per byte, 0 at the least
-//   static bool any(batch)                                a byte is not zero
-// (xsimd 8.1's saturated subtraction does not compile for uint8_t without optimisation.)
+// Ops must provide, on the register type Ops::reg of batch<uint8_t, Arch> (taken out of the
+// batches: without optimisation GCC's intrinsics are macros that cast their arguments to vector
+// types, which a batch does not convert to):
+//   static reg table(const std::uint8_t (&t)[16])     the 16 entries in every 128-bit lane
+//   static reg lookup(reg table, reg nibbles)         table[nibble] per byte (nibbles < 16)
+//   static reg high_nibble(reg)                       byte >> 4
+//   template <int K> static reg prev(reg v, reg p)    v shifted up K bytes, the last K bytes
+//                                                     of p coming in (K = 1..3)
+//   static reg floor_sub(reg a, reg b)                a - b per byte, 0 at the least (xsimd
+//                                                     8.1's ssub does not compile for uint8_t
+//                                                     without optimisation)
+//   static bool any(reg)                              a byte is not zero
 // True when the len bytes at data are well-formed UTF-8 (reads only those bytes).
 template <class Arch, class Ops>
 inline bool utf8_valid_simd(const std::uint8_t* data, std::size_t len) noexcept {
   using batch = xsimd::batch<std::uint8_t, Arch>;
+  using reg = typename Ops::reg;
   constexpr std::size_t LANES = batch::size;
-  const batch prev_high = Ops::table(U8_PREV_HIGH);
-  const batch prev_low = Ops::table(U8_PREV_LOW);
-  const batch this_high = Ops::table(U8_THIS_HIGH);
+  const reg prev_high = Ops::table(U8_PREV_HIGH);
+  const reg prev_low = Ops::table(U8_PREV_LOW);
+  const reg this_high = Ops::table(U8_THIS_HIGH);
   const batch low_nibble(static_cast<std::uint8_t>(0x0F));
-  const batch third_min(static_cast<std::uint8_t>(0xE0 - 0x80));   // prev2 >= E0: bit 7
-  const batch fourth_min(static_cast<std::uint8_t>(0xF0 - 0x80));  // prev3 >= F0: bit 7
+  const reg third_min = batch(static_cast<std::uint8_t>(0xE0 - 0x80));   // prev2 >= E0: bit 7
+  const reg fourth_min = batch(static_cast<std::uint8_t>(0xF0 - 0x80));  // prev3 >= F0: bit 7
   const batch bit7(static_cast<std::uint8_t>(0x80));
   batch error(static_cast<std::uint8_t>(0));
-  batch previous(static_cast<std::uint8_t>(0));  // ASCII before the start
+  reg previous = batch(static_cast<std::uint8_t>(0));  // ASCII before the start
   const auto check = [&](const batch v) __attribute__((always_inline)) {
-    const batch prev1 = Ops::template prev<1>(v, previous);
-    const batch special = Ops::lookup(prev_high, Ops::high_nibble(prev1)) &
-                          Ops::lookup(prev_low, prev1 & low_nibble) &
-                          Ops::lookup(this_high, Ops::high_nibble(v));
+    const reg prev1 = Ops::template prev<1>(v, previous);
+    const batch special = batch(Ops::lookup(prev_high, Ops::high_nibble(prev1))) &
+                          batch(Ops::lookup(prev_low, batch(prev1) & low_nibble)) &
+                          batch(Ops::lookup(this_high, Ops::high_nibble(v)));
     // The second byte after a 3- or 4-byte lead and the third after a 4-byte lead must be
     // continuations: there TWO_CONTS is expected, and its absence is the error.
-    const batch prev2 = Ops::template prev<2>(v, previous);
-    const batch prev3 = Ops::template prev<3>(v, previous);
+    const reg prev2 = Ops::template prev<2>(v, previous);
+    const reg prev3 = Ops::template prev<3>(v, previous);
     const batch must_continue =
-        (Ops::floor_sub(prev2, third_min) | Ops::floor_sub(prev3, fourth_min)) & bit7;
+        (batch(Ops::floor_sub(prev2, third_min)) | batch(Ops::floor_sub(prev3, fourth_min))) &
+        bit7;
     error |= must_continue ^ special;
     previous = v;
   };
