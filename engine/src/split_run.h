@@ -152,7 +152,6 @@ class split_run {
 
   scan_kernel_fn kernel_ = nullptr;
   utf8_check_fn utf8_valid_ = &utf8_valid_scalar;  // the kernel's instruction set's
-
   std::size_t block_ = DEFAULT_BLOCK_BYTES;
   // 2 or more: a read-ahead thread (read(2) and stage 1); 3 or more: also a writer thread. On
   // two cores the writer thread measured a net loss (its segments cross cores, and three

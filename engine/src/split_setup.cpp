@@ -59,22 +59,18 @@ bool split_run::check_options() {
   if (opt_.lookup_field.empty()) {
     return fail(split_status::bad_dialect, "the lookup field name is empty");
   }
-  if (opt_.kernel.empty()) {
-    const scan_kernel_info& k = best_scan_kernel();
-    kernel_ = k.fn;
-    utf8_valid_ = k.utf8;
-    result_.kernel = k.name;
-  } else if (const scan_kernel_info* k = find_scan_kernel(opt_.kernel)) {
-    kernel_ = k->fn;
-    utf8_valid_ = k->utf8;
-    result_.kernel = k->name;
-  } else {
+  const scan_kernel_info* k =
+      opt_.kernel.empty() ? &best_scan_kernel() : find_scan_kernel(opt_.kernel);
+  if (k == nullptr) {
     std::string names;
     for (const auto& s : supported_scan_kernels()) names += (names.empty() ? "" : ", ") + std::string(s.name);
     return fail(split_status::bad_dialect, "scan kernel '" + opt_.kernel +
                                                "' is unknown or not supported by this CPU; "
                                                "this CPU runs: " + names);
   }
+  kernel_ = k->fn;
+  utf8_valid_ = k->utf8;
+  result_.kernel = k->name;
   if (opt_.block_bytes != 0) block_ = std::max<std::size_t>(opt_.block_bytes, 64);
   threads_ = opt_.threads != 0 ? opt_.threads : std::thread::hardware_concurrency();
   limit_ = static_cast<std::size_t>(
