@@ -52,6 +52,10 @@ inline constexpr std::uint32_t RECORD_INNER_EOL = 4;
 // flags >> RECORD_INNER_LINES_SHIFT.
 inline constexpr std::uint32_t RECORD_QUOTES_REGULAR = 8;
 inline constexpr unsigned RECORD_INNER_LINES_SHIFT = 8;
+// Bits 4-5: its line end, a line_end (careful_parser.h); none when the reader cannot tell (a
+// CR in the block's last byte, whose LF may come next).
+inline constexpr unsigned RECORD_EOL_SHIFT = 4;
+inline constexpr std::uint32_t RECORD_EOL_MASK = 3;
 
 // [begin, end) in block positions: begin and end are CR/LF bytes (ASCII, so a cut there never
 // splits a UTF-8 sequence); clean: no NUL and valid UTF-8 throughout.
@@ -104,6 +108,9 @@ class block_index {
     return cursor < kept_.size() && kept_[cursor].start == start ? &kept_[cursor] : nullptr;
   }
   [[nodiscard]] bool has_records() const noexcept { return !kept_.empty(); }
+  // The listed records, in increasing order (a cursor of record_at is an index into them).
+  [[nodiscard]] const kept_record* records() const noexcept { return kept_.data(); }
+  [[nodiscard]] std::size_t record_count() const noexcept { return kept_.size(); }
   // The masks of block 0 on (the reader's quote states).
   [[nodiscard]] const block_masks* masks() const noexcept { return masks_.data(); }
   // The checked span that holds [begin, end) (block positions), or null.

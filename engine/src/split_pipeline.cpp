@@ -28,6 +28,7 @@ void split_run::report_progress(bool force) {
 
 bool split_run::main_loop() {
   masks_.resize(WINDOW_BLOCKS);
+  take_plain_ = fast_copy_ && !checker_ && dups_ == nullptr;
   std::size_t rs = header_next_;
   for (;;) {
     if (writer_->failed()) {
@@ -351,6 +352,7 @@ split_run::step split_run::take_listed(std::size_t& rs) {
   const block_index* ix = listed_block(shift);
   if (ix == nullptr) return step::ok;
   for (;;) {
+    if (take_plain_ && listed_in(*ix, rs, shift) != nullptr) take_plain(*ix, rs, shift);
     const kept_record* r = listed_in(*ix, rs, shift);
     if (r == nullptr) return step::ok;
     // Window positions (shift: block position minus window position).
@@ -384,6 +386,33 @@ split_run::step split_run::take_listed(std::size_t& rs) {
     }
     rs = next;
   }
+}
+
+void split_run::take_plain(const block_index& ix, std::size_t& rs, std::ptrdiff_t shift) {
+  const kept_record* const list = ix.records();
+  const std::size_t count = ix.record_count();
+  std::size_t k = listed_cursor_;
+  for (; k < count; ++k) {
+    const kept_record& r = list[k];
+    // Window positions (shift: block position minus window position).
+    if (static_cast<std::ptrdiff_t>(r.start) - shift != static_cast<std::ptrdiff_t>(rs)) break;
+    const std::uint32_t f = r.flags;
+    const auto eol = static_cast<line_end>((f >> RECORD_EOL_SHIFT) & RECORD_EOL_MASK);
+    const auto p = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(r.end) - shift);
+    const std::size_t size = p - rs + 1;
+    // Not here: an unknown line end, irregular quotes, bytes not yet known clean (check_bytes
+    // looks up their span), a lookup value that may be empty ("" included), a row too big.
+    if (eol == line_end::none || (f & (RECORD_QUOTE | RECORD_QUOTES_REGULAR)) == RECORD_QUOTE ||
+        ((f & RECORD_SPECIAL) != 0 && p > clean_until_) || r.lookup_end - r.lookup_begin < 3 ||
+        size > max_row_bytes_) {
+      break;
+    }
+    write_raw_row(rs, size, eol);
+    line_ += 1 + (f >> RECORD_INNER_LINES_SHIFT);
+    count_eol(eol);
+    rs = eol == line_end::crlf ? p + 2 : p + 1;
+  }
+  listed_cursor_ = k;
 }
 
 }  // namespace mkbulk::engine::detail

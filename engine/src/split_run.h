@@ -66,6 +66,11 @@ class split_run {
   // fast_record would send it (with quotes, to regular_quoted_record or the careful parser by
   // the reader's test of them). rs moves past them (on restart: to where to resume).
   step take_listed(std::size_t& rs);
+  // take_listed's lane for the listed records that need no decision of the parser's (take_plain_
+  // runs): from the cursor's record on while each starts where the last ended, its line end is
+  // known, its quotes regular, its bytes checked clean, its lookup value not empty and it fits a
+  // chunk: each copied as it is. Stops at the first other one (the cursor on it).
+  void take_plain(const block_index& ix, std::size_t& rs, std::ptrdiff_t shift);
   // The record the read-ahead thread listed (typed_verdicts.h) that starts at window position
   // at, in the index of the window's newest block, or null; shift as win_.index() gives it.
   // One cursor for every caller (scan_fast, take_listed, kept_ahead): they ask in increasing
@@ -141,7 +146,7 @@ class split_run {
   // the input: the held-back rows back into chunks, rejects and duplicates.csv.
   bool hold_back(std::size_t rs, std::size_t end, bool raw, std::string_view key = {});
   bool finish_duplicates();
-  void count_eol(line_end e) noexcept;
+  void count_eol(line_end e) noexcept { ++eols_[static_cast<std::size_t>(e)]; }
   void report_progress(bool force);
 
   const split_options& opt_;
@@ -172,6 +177,7 @@ class split_run {
   std::size_t n_fields_ = 0;
   std::size_t lookup_ = 0;
   bool fast_copy_ = false;
+  bool take_plain_ = false;  // fast_copy_, no pre-flight, no duplicate pass: take_plain()
   std::uint64_t max_row_bytes_ = 0;  // max_bytes minus the header line
 
   duplicate_pass* dups_ = nullptr;

@@ -215,8 +215,6 @@ void split_run::fill_manifest() {
   for (const chunk_info& c : m.chunks) m.counts.bytes_out += c.bytes;
 }
 
-void split_run::count_eol(line_end e) noexcept { ++eols_[static_cast<std::size_t>(e)]; }
-
 split_result split_run::run() {
   const auto finish = [this] {
     result_.seconds =

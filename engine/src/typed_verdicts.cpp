@@ -5,11 +5,22 @@
 
 #include <bit>
 
+#include "careful_parser.h"
 #include "quoted_fields.h"
 
 namespace mkbulk::engine::detail {
 namespace {
 constexpr std::size_t NONE = ~std::size_t{0};
+
+// The line end at p as RECORD_EOL bits: none (unknown) for a CR in the block's last byte.
+[[gnu::always_inline]] inline std::uint32_t eol_flags(const char* text, std::size_t p,
+                                                      std::size_t len) {
+  line_end e = line_end::lf;
+  if (text[p] == '\r') {
+    e = p + 1 == len ? line_end::none : text[p + 1] == '\n' ? line_end::crlf : line_end::cr;
+  }
+  return static_cast<std::uint32_t>(e) << RECORD_EOL_SHIFT;
+}
 }  // namespace
 
 std::vector<std::uint32_t> asked_delimiters(const record_checker* checker, std::size_t n_fields,
@@ -132,7 +143,7 @@ void typed_verdicts::walk(const std::uint8_t* d, std::size_t len,
                    v == value_verdict::keep;
         }
         if (listed) {
-          std::uint32_t flags = 0;
+          std::uint32_t flags = eol_flags(text, p, len);
           if ((open_quote | (q & record)) != 0) flags |= RECORD_QUOTE;
           if ((open_special | (sp & record)) != 0) flags |= RECORD_SPECIAL;
           if ((open_inner | (inner & record)) != 0) flags |= RECORD_INNER_EOL;
@@ -174,11 +185,88 @@ void typed_verdicts::walk(const std::uint8_t* d, std::size_t len,
 
 // The two loops, each built twice (MKBULK_POPCNT_CLONES): without a schema the loop carries no
 // typed check (fewer live values, fewer spills).
+std::size_t typed_verdicts::delimiter_at(const block_masks* masks, std::size_t rs,
+                                         std::size_t k) const {
+  std::size_t b = rs / 64;
+  std::uint64_t bits = masks[b].structural & ~masks[b].newline & bits_from(rs, 64 * b);
+  for (;;) {
+    const std::size_t c = count_bits(bits);
+    if (k < c) return 64 * b + select_bit(bits, k, bmi2_);
+    k -= c;
+    ++b;
+    bits = masks[b].structural & ~masks[b].newline;
+  }
+}
+
+// Without a schema, each record's delimiters, quotes, special bytes and inner line ends are
+// counted as the difference of running counts at its start and at its line end (a popcount per
+// mask per 64 bytes and per line end, no per-record state to carry from block to block), and
+// the lookup field's bounds are looked for from its start only when it is listed.
 MKBULK_POPCNT_CLONES void typed_verdicts::walk_plain(const std::uint8_t* d, std::size_t len,
                                                      const block_masks* masks, std::size_t first,
                                                      std::size_t last,
                                                      std::vector<kept_record>& kept) {
-  walk<false>(d, len, masks, first, last, kept);
+  const auto* text = reinterpret_cast<const char*>(d);
+  std::size_t rs = rs_;
+  std::uint64_t cd = counts_[0], cq = counts_[1], cs = counts_[2], ci = counts_[3];
+  std::uint64_t od = open_counts_[0], oq = open_counts_[1], os = open_counts_[2],
+                oi = open_counts_[3];
+  for (std::size_t b = first; b < last; ++b) {
+    const std::size_t pos0 = 64 * b;
+    const std::uint64_t valid =
+        len - pos0 >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << (len - pos0)) - 1;
+    const block_masks& m = masks[b];
+    const std::uint64_t s = m.structural & valid;
+    const std::uint64_t nl = m.newline & valid;
+    const std::uint64_t delims = s & ~nl;
+    const std::uint64_t q = m.quote & valid;
+    const std::uint64_t sp = m.special & valid;
+    const std::uint64_t inner = nl & ~s;
+    for (std::uint64_t ends = s & nl; ends != 0; ends &= ends - 1) {
+      const auto i = static_cast<unsigned>(std::countr_zero(ends));
+      const std::size_t p = pos0 + i;
+      if (rs != NONE && p < rs) continue;  // the LF of a CRLF
+      const std::uint64_t below = (std::uint64_t{1} << i) - 1;
+      const std::uint64_t ed = cd + count_bits(delims & below);
+      const std::uint64_t eq = cq + count_bits(q & below);
+      const std::uint64_t es = cs + count_bits(sp & below);
+      const std::uint64_t ei = ci + count_bits(inner & below);
+      const std::uint32_t eol = eol_flags(text, p, len);
+      if (rs != NONE && ed - od + 1 == n_fields_) {
+        std::uint32_t flags = eol;
+        if (eq != oq) flags |= RECORD_QUOTE;
+        if (es != os) flags |= RECORD_SPECIAL;
+        if (ei != oi) flags |= RECORD_INNER_EOL;
+        if ((flags & RECORD_QUOTE) != 0) quotes_checked(text, masks, rs, p, flags);
+        const std::size_t lk_b = lookup_ == 0 ? rs : delimiter_at(masks, rs, lookup_ - 1) + 1;
+        const std::size_t lk_e = lookup_ + 1 < n_fields_ ? delimiter_at(masks, rs, lookup_) : p;
+        kept.push_back(kept_record{static_cast<std::uint32_t>(rs), static_cast<std::uint32_t>(p),
+                                   static_cast<std::uint32_t>(lk_b),
+                                   static_cast<std::uint32_t>(lk_e), flags});
+      }
+      // The next record starts after the line end (a CRLF's LF included); a CR in the block's
+      // last byte leaves it unknown (its LF may come first in the next block).
+      const auto e = static_cast<line_end>(eol >> RECORD_EOL_SHIFT);
+      rs = e == line_end::none ? NONE : e == line_end::crlf ? p + 2 : p + 1;
+      od = ed;
+      oq = eq;
+      os = es;
+      oi = ei;
+    }
+    cd += count_bits(delims);
+    cq += count_bits(q);
+    cs += count_bits(sp);
+    ci += count_bits(inner);
+  }
+  rs_ = rs;
+  counts_[0] = cd;
+  counts_[1] = cq;
+  counts_[2] = cs;
+  counts_[3] = ci;
+  open_counts_[0] = od;
+  open_counts_[1] = oq;
+  open_counts_[2] = os;
+  open_counts_[3] = oi;
 }
 
 MKBULK_POPCNT_CLONES void typed_verdicts::walk_typed(const std::uint8_t* d, std::size_t len,

@@ -132,6 +132,9 @@ class typed_verdicts {
   // in flags when its quotes are regular (quoted_fields.h).
   void quotes_checked(const char* text, const block_masks* masks, std::size_t rs, std::size_t p,
                       std::uint32_t& flags) const;
+  // The position of the k-th delimiter (from 0) of the record from rs on, which has more.
+  [[gnu::always_inline]] inline std::size_t delimiter_at(const block_masks* masks, std::size_t rs,
+                                                         std::size_t k) const;
   template <bool Typed>
   [[gnu::always_inline]] inline void walk(const std::uint8_t* d, std::size_t len,
                                           const block_masks* masks, std::size_t first,
@@ -152,6 +155,10 @@ class typed_verdicts {
   std::uint64_t open_special_ = 0;
   std::uint64_t open_inner_ = 0;
   std::size_t next_ = 0;  // into needed_
+  // walk_plain's running counts of delimiter, quote, special and inner line end bits: before
+  // the next 64 bytes it walks, and before the open record.
+  std::uint64_t counts_[4] = {0, 0, 0, 0};
+  std::uint64_t open_counts_[4] = {0, 0, 0, 0};
 };
 
 }  // namespace mkbulk::engine::detail

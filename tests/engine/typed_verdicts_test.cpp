@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "../../engine/src/block_index.h"
+#include "../../engine/src/careful_parser.h"
 #include "../../engine/src/typed_verdicts.h"
 #include "mkbulk/engine/scan_dispatch.h"
 
@@ -88,16 +89,18 @@ TEST(typed_verdicts, without_a_schema_lists_each_whole_record_with_its_lookup_an
     std::string start;  // the record's first bytes
     std::string last;   // bytes on its last line
     std::string lookup;
-    std::uint32_t flags;
+    std::uint32_t flags;  // but the line end's
+    line_end eol;
   };
   constexpr std::uint32_t regular = RECORD_QUOTE | RECORD_QUOTES_REGULAR;
   const std::vector<want> wants = {
-      {"1,a@", "1,a@", "a@x.com", regular},  // quoted for its delimiter: regular
-      {"2,b@", "2,b@", "b@x.com", RECORD_SPECIAL},
-      {"3,\"c", "lines", "\"c@x.com\"", RECORD_QUOTE | RECORD_INNER_EOL},
+      {"1,a@", "1,a@", "a@x.com", regular, line_end::crlf},  // quoted for its delimiter: regular
+      {"2,b@", "2,b@", "b@x.com", RECORD_SPECIAL, line_end::lf},
+      {"3,\"c", "lines", "\"c@x.com\"", RECORD_QUOTE | RECORD_INNER_EOL, line_end::lf},
       // Two inner line ends (the CR of a CRLF does not count).
-      {"7,g@", "c\"", "g@x.com", regular | RECORD_INNER_EOL | (2U << RECORD_INNER_LINES_SHIFT)},
-      {"5,e@", "5,e@", "e@x.com", 0}};
+      {"7,g@", "c\"", "g@x.com", regular | RECORD_INNER_EOL | (2U << RECORD_INNER_LINES_SHIFT),
+       line_end::lf},
+      {"5,e@", "5,e@", "e@x.com", 0, line_end::crlf}};
   for (const auto& k : supported_scan_kernels()) {
     SCOPED_TRACE(k.name);
     typed_verdicts records(',', 3, 1);  // three fields, the lookup in the middle
@@ -110,7 +113,9 @@ TEST(typed_verdicts, without_a_schema_lists_each_whole_record_with_its_lookup_an
       ASSERT_NE(r, nullptr) << w.start;
       EXPECT_EQ(r->end, text.find_first_of("\r\n", text.find(w.last)));
       EXPECT_EQ(text.substr(r->lookup_begin, r->lookup_end - r->lookup_begin), w.lookup);
-      EXPECT_EQ(r->flags, w.flags) << w.start;
+      EXPECT_EQ(r->flags & ~(RECORD_EOL_MASK << RECORD_EOL_SHIFT), w.flags) << w.start;
+      EXPECT_EQ((r->flags >> RECORD_EOL_SHIFT) & RECORD_EOL_MASK, static_cast<std::uint32_t>(w.eol))
+          << w.start;
     }
     std::size_t fresh = 0;
     EXPECT_EQ(ix.record_at(text.find("4,d@"), fresh), nullptr) << "two fields";
@@ -118,6 +123,28 @@ TEST(typed_verdicts, without_a_schema_lists_each_whole_record_with_its_lookup_an
     EXPECT_EQ(ix.record_at(0, fresh), nullptr) << "the block's first, partial record";
     // Asked again from an earlier start (a restart), the cursor is taken back.
     EXPECT_NE(ix.record_at(text.find("1,a@"), fresh), nullptr);
+  }
+}
+
+TEST(typed_verdicts, a_records_line_end_is_listed_unless_a_cr_ends_the_block) {
+  // A lone CR ends a record; a CR in the block's last byte may be a CRLF's: unknown.
+  const std::string text = "x\n1,a@x.com,y\r2,b@x.com,z\r";
+  const auto buf = padded(text);
+  for (const auto& k : supported_scan_kernels()) {
+    SCOPED_TRACE(k.name);
+    typed_verdicts records(',', 3, 1);
+    block_index ix;
+    ix.build(buf.data(), text.size(), ',', k.fn, 3, &records);
+    std::size_t cursor = 0;
+    const kept_record* cr = ix.record_at(text.find("1,a@"), cursor);
+    ASSERT_NE(cr, nullptr);
+    EXPECT_EQ((cr->flags >> RECORD_EOL_SHIFT) & RECORD_EOL_MASK,
+              static_cast<std::uint32_t>(line_end::cr));
+    const kept_record* last = ix.record_at(text.find("2,b@"), cursor);
+    ASSERT_NE(last, nullptr);
+    EXPECT_EQ(last->end, text.size() - 1);
+    EXPECT_EQ((last->flags >> RECORD_EOL_SHIFT) & RECORD_EOL_MASK,
+              static_cast<std::uint32_t>(line_end::none));
   }
 }
 
