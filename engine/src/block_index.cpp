@@ -79,6 +79,8 @@ MKBULK_POPCNT_CLONES std::uint64_t block_index::pick_start(const std::uint8_t* d
 void block_index::build(const std::uint8_t* d, std::size_t len, std::uint8_t delimiter,
                         scan_kernel_fn kernel, std::size_t n_fields, typed_verdicts* verdicts) {
   const std::size_t nb = (len + 63) / 64;
+  len_ = len;
+  listed_ = verdicts != nullptr;
   masks_.resize(nb);
   state_.resize(nb + 1);
   special_blocks_.resize((nb + 63) / 64);
@@ -184,6 +186,20 @@ const checked_span* block_index::span_of(std::size_t begin, std::size_t end) con
   if (it == spans_.begin()) return nullptr;
   --it;
   return (begin >= it->begin && end <= it->end) ? &*it : nullptr;
+}
+
+void block_index::list_records(const std::uint8_t* d, typed_verdicts& verdicts) {
+  kept_.clear();
+  listed_ = true;
+  verdicts.begin();
+  const std::size_t nb = masks_.size();
+  std::size_t next_switch = 0;
+  for (std::size_t first = 0; first < nb; first += STATE_CHOICE_BLOCKS) {
+    const bool switched = next_switch < switches_.size() && switches_[next_switch] == first;
+    if (switched) ++next_switch;
+    verdicts.build(d, len_, masks_.data(), first, std::min(first + STATE_CHOICE_BLOCKS, nb),
+                   switched, kept_);
+  }
 }
 
 }  // namespace mkbulk::engine::detail

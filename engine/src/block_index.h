@@ -108,6 +108,11 @@ class block_index {
     return cursor < kept_.size() && kept_[cursor].start == start ? &kept_[cursor] : nullptr;
   }
   [[nodiscard]] bool has_records() const noexcept { return !kept_.empty(); }
+  // Lists the records of the block build() indexed without them, as build() would have with
+  // verdicts: for the parsing thread, on a block the reader did not list. d: the block's bytes.
+  void list_records(const std::uint8_t* d, typed_verdicts& verdicts);
+  // Whether build() (with verdicts) or list_records() listed the records, none perhaps.
+  [[nodiscard]] bool listed() const noexcept { return listed_; }
   // The listed records, in increasing order (a cursor of record_at is an index into them).
   [[nodiscard]] const kept_record* records() const noexcept { return kept_.data(); }
   [[nodiscard]] std::size_t record_count() const noexcept { return kept_.size(); }
@@ -122,6 +127,8 @@ class block_index {
   std::vector<std::uint64_t> special_blocks_;  // bit k: block k holds a special byte
   std::vector<checked_span> spans_;
   std::vector<kept_record> kept_;  // in increasing order
+  std::size_t len_ = 0;             // the block's bytes
+  bool listed_ = false;
   std::vector<block_masks> probe_;  // pick_start's
   std::vector<std::size_t> switches_;  // blocks where the reader's state was chosen afresh, flipped
   std::vector<std::size_t> nul_groups_;  // 64 KiB groups (increasing) where the kernel saw a NUL

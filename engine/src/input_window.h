@@ -60,6 +60,12 @@ class input_window {
     shift = data_ - (slots_[cur_].buf.get() + HEAD_ROOM);
     return &slots_[cur_].index;
   }
+  // The same for the parsing thread to add to (block_index::list_records): the slot is its own
+  // until the window moves past it.
+  [[nodiscard]] block_index* index(std::ptrdiff_t& shift) noexcept {
+    const auto* self = this;
+    return const_cast<block_index*>(self->index(shift));
+  }
 
   [[nodiscard]] const std::uint8_t* data() const noexcept { return data_; }
   [[nodiscard]] std::size_t size() const noexcept { return len_; }

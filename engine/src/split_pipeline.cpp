@@ -29,6 +29,9 @@ void split_run::report_progress(bool force) {
 bool split_run::main_loop() {
   masks_.resize(WINDOW_BLOCKS);
   take_plain_ = fast_copy_ && !checker_ && dups_ == nullptr;
+  if (take_plain_ && verdicts_) {
+    own_verdicts_ = std::make_unique<typed_verdicts>(static_cast<char>(delim_), n_fields_, lookup_);
+  }
   std::size_t rs = header_next_;
   for (;;) {
     if (writer_->failed()) {
@@ -196,6 +199,11 @@ MKBULK_POPCNT_CLONES split_run::scan_result split_run::scan_fast(std::size_t rs)
   // quote state (up to where the reader chose its state again), the kernel scans here.
   std::ptrdiff_t shift = 0;
   const block_index* ix = win_.index(shift);
+  // A block the reader did not list: listed here, when new (listed_block), for take_plain.
+  if (own_verdicts_ && ix != nullptr && !ix->listed()) {
+    block_index* own = win_.index(shift);
+    own->list_records(d - shift, *own_verdicts_);
+  }
   // The reader listed the block's records (when it read it while we had another waiting):
   // from a record start it lists, we take them as listed, and scan again after the last.
   const bool listed = ix != nullptr && ix->has_records();

@@ -166,6 +166,9 @@ class split_run {
   // The records (with pre-flight, the typed verdicts) the read-ahead thread lists ahead
   // (typed_verdicts.h); before win_, so that it outlives the thread.
   std::unique_ptr<typed_verdicts> verdicts_;
+  // With take_plain_: the parser's own, for the blocks the reader did not list (listing them
+  // and taking the list costs less than scan_fast's walk of their records).
+  std::unique_ptr<typed_verdicts> own_verdicts_;
   const block_index* listed_index_ = nullptr;  // listed_at()'s block and place in its list
   std::size_t listed_cursor_ = 0;
   input_window win_;
