@@ -55,6 +55,7 @@ void typed_verdicts::plan_needed() {
 
 void typed_verdicts::begin() noexcept {
   rs_ = NONE;
+  counts_[0] = counts_[1] = open_counts_[0] = open_counts_[1] = 0;
   nd_ = 0;
   open_quote_ = open_special_ = open_inner_ = 0;
   next_ = 0;
@@ -201,16 +202,24 @@ std::size_t typed_verdicts::delimiter_at(const block_masks* masks, std::size_t r
 // Without a schema, each record's delimiters, quotes, special bytes and inner line ends are
 // counted as the difference of running counts at its start and at its line end (a popcount per
 // mask per 64 bytes and per line end, no per-record state to carry from block to block), and
-// the lookup field's bounds are looked for from its start only when it is listed.
+// the lookup field's bounds are looked for from its start only when it is listed. The counts
+// go two to a 64-bit word (delimiters and inner line ends; quotes and special bytes), 32 bits
+// each: they start at 0 with each block (begin()), whose positions fit 32 bits (kept_record), so
+// a field never carries into the next and a difference is each field's.
 MKBULK_POPCNT_CLONES void typed_verdicts::walk_plain(const std::uint8_t* d, std::size_t len,
                                                      const block_masks* masks, std::size_t first,
                                                      std::size_t last,
                                                      std::vector<kept_record>& kept) {
   const auto* text = reinterpret_cast<const char*>(d);
+  constexpr std::uint64_t LOW = 0xffffffffU;
+  const auto pair = [](std::uint64_t low, std::uint64_t high) __attribute__((always_inline)) {
+    return count_bits(low) | (count_bits(high) << 32);
+  };
   std::size_t rs = rs_;
-  std::uint64_t cd = counts_[0], cq = counts_[1], cs = counts_[2], ci = counts_[3];
-  std::uint64_t od = open_counts_[0], oq = open_counts_[1], os = open_counts_[2],
-                oi = open_counts_[3];
+  std::uint64_t c_di = counts_[0];  // delimiters | inner line ends << 32, before block b
+  std::uint64_t c_qs = counts_[1];  // quotes | special bytes << 32
+  std::uint64_t o_di = open_counts_[0];  // the same before the open record
+  std::uint64_t o_qs = open_counts_[1];
   for (std::size_t b = first; b < last; ++b) {
     const std::size_t pos0 = 64 * b;
     const std::uint64_t valid =
@@ -227,16 +236,16 @@ MKBULK_POPCNT_CLONES void typed_verdicts::walk_plain(const std::uint8_t* d, std:
       const std::size_t p = pos0 + i;
       if (rs != NONE && p < rs) continue;  // the LF of a CRLF
       const std::uint64_t below = (std::uint64_t{1} << i) - 1;
-      const std::uint64_t ed = cd + count_bits(delims & below);
-      const std::uint64_t eq = cq + count_bits(q & below);
-      const std::uint64_t es = cs + count_bits(sp & below);
-      const std::uint64_t ei = ci + count_bits(inner & below);
+      const std::uint64_t e_di = c_di + pair(delims & below, inner & below);
+      const std::uint64_t e_qs = c_qs + pair(q & below, sp & below);
       const std::uint32_t eol = eol_flags(text, p, len);
-      if (rs != NONE && ed - od + 1 == n_fields_) {
+      const std::uint64_t di = e_di - o_di;
+      if (rs != NONE && (di & LOW) + 1 == n_fields_) {
+        const std::uint64_t qs = e_qs - o_qs;
         std::uint32_t flags = eol;
-        if (eq != oq) flags |= RECORD_QUOTE;
-        if (es != os) flags |= RECORD_SPECIAL;
-        if (ei != oi) flags |= RECORD_INNER_EOL;
+        if ((qs & LOW) != 0) flags |= RECORD_QUOTE;
+        if ((qs >> 32) != 0) flags |= RECORD_SPECIAL;
+        if ((di >> 32) != 0) flags |= RECORD_INNER_EOL;
         if ((flags & RECORD_QUOTE) != 0) quotes_checked(text, masks, rs, p, flags);
         const std::size_t lk_b = lookup_ == 0 ? rs : delimiter_at(masks, rs, lookup_ - 1) + 1;
         const std::size_t lk_e = lookup_ + 1 < n_fields_ ? delimiter_at(masks, rs, lookup_) : p;
@@ -248,25 +257,17 @@ MKBULK_POPCNT_CLONES void typed_verdicts::walk_plain(const std::uint8_t* d, std:
       // last byte leaves it unknown (its LF may come first in the next block).
       const auto e = static_cast<line_end>(eol >> RECORD_EOL_SHIFT);
       rs = e == line_end::none ? NONE : e == line_end::crlf ? p + 2 : p + 1;
-      od = ed;
-      oq = eq;
-      os = es;
-      oi = ei;
+      o_di = e_di;
+      o_qs = e_qs;
     }
-    cd += count_bits(delims);
-    cq += count_bits(q);
-    cs += count_bits(sp);
-    ci += count_bits(inner);
+    c_di += pair(delims, inner);
+    c_qs += pair(q, sp);
   }
   rs_ = rs;
-  counts_[0] = cd;
-  counts_[1] = cq;
-  counts_[2] = cs;
-  counts_[3] = ci;
-  open_counts_[0] = od;
-  open_counts_[1] = oq;
-  open_counts_[2] = os;
-  open_counts_[3] = oi;
+  counts_[0] = c_di;
+  counts_[1] = c_qs;
+  open_counts_[0] = o_di;
+  open_counts_[1] = o_qs;
 }
 
 MKBULK_POPCNT_CLONES void typed_verdicts::walk_typed(const std::uint8_t* d, std::size_t len,

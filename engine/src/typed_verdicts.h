@@ -155,10 +155,11 @@ class typed_verdicts {
   std::uint64_t open_special_ = 0;
   std::uint64_t open_inner_ = 0;
   std::size_t next_ = 0;  // into needed_
-  // walk_plain's running counts of delimiter, quote, special and inner line end bits: before
-  // the next 64 bytes it walks, and before the open record.
-  std::uint64_t counts_[4] = {0, 0, 0, 0};
-  std::uint64_t open_counts_[4] = {0, 0, 0, 0};
+  // walk_plain's running counts of delimiter and inner line end bits, and of quote and special
+  // byte bits (two 32-bit counts a word): before the next 64 bytes it walks, and before the
+  // open record. From 0 with each block (begin()).
+  std::uint64_t counts_[2] = {0, 0};
+  std::uint64_t open_counts_[2] = {0, 0};
 };
 
 }  // namespace mkbulk::engine::detail
