@@ -28,9 +28,22 @@ void split_run::report_progress(bool force) {
 
 bool split_run::main_loop() {
   masks_.resize(WINDOW_BLOCKS);
-  take_plain_ = fast_copy_ && !checker_ && dups_ == nullptr;
+  // With pre-flight the lists hold only records whose typed values are all kept, copied as
+  // they are like the others (fast_record's and regular_quoted_record's kept_ahead() paths:
+  // no warning to commit).
+  take_plain_ = fast_copy_ && dups_ == nullptr;
   if (take_plain_ && verdicts_) {
-    own_verdicts_ = std::make_unique<typed_verdicts>(static_cast<char>(delim_), n_fields_, lookup_);
+    if (checker_) {
+      std::vector<std::string> columns;
+      columns.reserve(plan_.columns.size());
+      for (const column_mapping& c : plan_.columns) columns.push_back(c.field);
+      own_verdicts_ = std::make_unique<typed_verdicts>(*opt_.preflight, columns, opt_.lookup_field,
+                                                       static_cast<char>(delim_), n_fields_,
+                                                       lookup_);
+    } else {
+      own_verdicts_ =
+          std::make_unique<typed_verdicts>(static_cast<char>(delim_), n_fields_, lookup_);
+    }
   }
   std::size_t rs = header_next_;
   for (;;) {

@@ -66,9 +66,10 @@ class split_run {
   // fast_record would send it (with quotes, to regular_quoted_record or the careful parser by
   // the reader's test of them). rs moves past them (on restart: to where to resume).
   step take_listed(std::size_t& rs);
-  // take_listed's lane for the listed records that need no decision of the parser's (take_plain_
-  // runs): from the cursor's record on while each starts where the last ended, its line end is
-  // known, its quotes regular, its bytes checked clean, its lookup value not empty and it fits a
+  // take_listed's lane for the listed records that need no decision of the parser's (with
+  // take_plain_; with pre-flight the lists hold only records whose typed values are kept):
+  // from the cursor's record on while each starts where the last ended, its line end is known,
+  // its quotes regular, its bytes checked clean, its lookup value not empty and it fits a
   // chunk: each copied as it is. Stops at the first other one (the cursor on it).
   void take_plain(const block_index& ix, std::size_t& rs, std::ptrdiff_t shift);
   // The record the read-ahead thread listed (typed_verdicts.h) that starts at window position
@@ -180,7 +181,7 @@ class split_run {
   std::size_t n_fields_ = 0;
   std::size_t lookup_ = 0;
   bool fast_copy_ = false;
-  bool take_plain_ = false;  // fast_copy_, no pre-flight, no duplicate pass: take_plain()
+  bool take_plain_ = false;  // fast_copy_ and no duplicate pass: take_plain()
   std::uint64_t max_row_bytes_ = 0;  // max_bytes minus the header line
 
   duplicate_pass* dups_ = nullptr;
