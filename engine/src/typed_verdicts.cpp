@@ -12,6 +12,28 @@ namespace mkbulk::engine::detail {
 namespace {
 constexpr std::size_t NONE = ~std::size_t{0};
 
+// What a record walk reads of the 64-byte block at pos0 (bits past len cleared): the line ends
+// and delimiters outside quotes, the quotes, special bytes and line ends inside quotes.
+struct walk_bits {
+  std::uint64_t ends;
+  std::uint64_t delims;
+  std::uint64_t quote;
+  std::uint64_t special;
+  std::uint64_t inner;
+  [[gnu::always_inline]] walk_bits(const block_masks& m, std::size_t pos0,
+                                   std::size_t len) noexcept {
+    const std::uint64_t valid =
+        len - pos0 >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << (len - pos0)) - 1;
+    const std::uint64_t s = m.structural & valid;
+    const std::uint64_t nl = m.newline & valid;
+    ends = s & nl;
+    delims = s & ~nl;
+    quote = m.quote & valid;
+    special = m.special & valid;
+    inner = nl & ~s;
+  }
+};
+
 // The line end at p as RECORD_EOL bits: none (unknown) for a CR in the block's last byte.
 [[gnu::always_inline]] inline std::uint32_t eol_flags(const char* text, std::size_t p,
                                                       std::size_t len) {
@@ -120,16 +142,13 @@ void typed_verdicts::walk(const std::uint8_t* d, std::size_t len,
   };
   for (std::size_t b = first; b < last; ++b) {
     const std::size_t pos0 = 64 * b;
-    const std::uint64_t valid =
-        len - pos0 >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << (len - pos0)) - 1;
-    const block_masks& m = masks[b];
-    const std::uint64_t s = m.structural & valid;
-    const std::uint64_t delims = s & ~m.newline;
-    const std::uint64_t q = m.quote & valid;
-    const std::uint64_t sp = m.special & valid;
-    const std::uint64_t inner = m.newline & valid & ~s;
+    const walk_bits w(masks[b], pos0, len);
+    const std::uint64_t delims = w.delims;
+    const std::uint64_t q = w.quote;
+    const std::uint64_t sp = w.special;
+    const std::uint64_t inner = w.inner;
     std::uint64_t from = rs == NONE ? 0 : bits_from(rs, pos0);
-    for (std::uint64_t ends = s & m.newline; ends != 0; ends &= ends - 1) {
+    for (std::uint64_t ends = w.ends; ends != 0; ends &= ends - 1) {
       const auto i = static_cast<unsigned>(std::countr_zero(ends));
       const std::size_t p = pos0 + i;
       if (rs != NONE && p < rs) continue;  // the LF of a CRLF
@@ -222,22 +241,14 @@ MKBULK_POPCNT_CLONES void typed_verdicts::walk_plain(const std::uint8_t* d, std:
   std::uint64_t o_qs = open_counts_[1];
   for (std::size_t b = first; b < last; ++b) {
     const std::size_t pos0 = 64 * b;
-    const std::uint64_t valid =
-        len - pos0 >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << (len - pos0)) - 1;
-    const block_masks& m = masks[b];
-    const std::uint64_t s = m.structural & valid;
-    const std::uint64_t nl = m.newline & valid;
-    const std::uint64_t delims = s & ~nl;
-    const std::uint64_t q = m.quote & valid;
-    const std::uint64_t sp = m.special & valid;
-    const std::uint64_t inner = nl & ~s;
-    for (std::uint64_t ends = s & nl; ends != 0; ends &= ends - 1) {
+    const walk_bits w(masks[b], pos0, len);
+    for (std::uint64_t ends = w.ends; ends != 0; ends &= ends - 1) {
       const auto i = static_cast<unsigned>(std::countr_zero(ends));
       const std::size_t p = pos0 + i;
       if (rs != NONE && p < rs) continue;  // the LF of a CRLF
       const std::uint64_t below = (std::uint64_t{1} << i) - 1;
-      const std::uint64_t e_di = c_di + pair(delims & below, inner & below);
-      const std::uint64_t e_qs = c_qs + pair(q & below, sp & below);
+      const std::uint64_t e_di = c_di + pair(w.delims & below, w.inner & below);
+      const std::uint64_t e_qs = c_qs + pair(w.quote & below, w.special & below);
       const std::uint32_t eol = eol_flags(text, p, len);
       const std::uint64_t di = e_di - o_di;
       if (rs != NONE && (di & LOW) + 1 == n_fields_) {
@@ -260,8 +271,8 @@ MKBULK_POPCNT_CLONES void typed_verdicts::walk_plain(const std::uint8_t* d, std:
       o_di = e_di;
       o_qs = e_qs;
     }
-    c_di += pair(delims, inner);
-    c_qs += pair(q, sp);
+    c_di += pair(w.delims, w.inner);
+    c_qs += pair(w.quote, w.special);
   }
   rs_ = rs;
   counts_[0] = c_di;
