@@ -32,19 +32,7 @@ bool split_run::main_loop() {
   // they are like the others (fast_record's and regular_quoted_record's kept_ahead() paths:
   // no warning to commit).
   take_plain_ = fast_copy_ && dups_ == nullptr;
-  if (take_plain_ && verdicts_) {
-    if (checker_) {
-      std::vector<std::string> columns;
-      columns.reserve(plan_.columns.size());
-      for (const column_mapping& c : plan_.columns) columns.push_back(c.field);
-      own_verdicts_ = std::make_unique<typed_verdicts>(*opt_.preflight, columns, opt_.lookup_field,
-                                                       static_cast<char>(delim_), n_fields_,
-                                                       lookup_);
-    } else {
-      own_verdicts_ =
-          std::make_unique<typed_verdicts>(static_cast<char>(delim_), n_fields_, lookup_);
-    }
-  }
+  if (take_plain_ && verdicts_) own_verdicts_ = make_verdicts();
   std::size_t rs = header_next_;
   for (;;) {
     if (writer_->failed()) {
@@ -211,12 +199,9 @@ MKBULK_POPCNT_CLONES split_run::scan_result split_run::scan_fast(std::size_t rs)
   // not aligned with us (the tail of the previous block; a restart) or was made from the other
   // quote state (up to where the reader chose its state again), the kernel scans here.
   std::ptrdiff_t shift = 0;
-  const block_index* ix = win_.index(shift);
-  // A block the reader did not list: listed here, when new (listed_block), for take_plain.
-  if (own_verdicts_ && ix != nullptr && !ix->listed()) {
-    block_index* own = win_.index(shift);
-    own->list_records(d - shift, *own_verdicts_);
-  }
+  block_index* const ix = win_.index(shift);
+  // A block the reader did not list: listed here, when first reached, for take_plain.
+  if (own_verdicts_ && ix != nullptr && !ix->listed()) ix->list_records(d - shift, *own_verdicts_);
   // The reader listed the block's records (when it read it while we had another waiting):
   // from a record start it lists, we take them as listed, and scan again after the last.
   const bool listed = ix != nullptr && ix->has_records();
@@ -373,8 +358,8 @@ split_run::step split_run::take_listed(std::size_t& rs) {
   const block_index* ix = listed_block(shift);
   if (ix == nullptr) return step::ok;
   for (;;) {
-    if (take_plain_ && listed_in(*ix, rs, shift) != nullptr) take_plain(*ix, rs, shift);
     const kept_record* r = listed_in(*ix, rs, shift);
+    if (r != nullptr && take_plain_) r = take_plain(*ix, rs, shift);
     if (r == nullptr) return step::ok;
     // Window positions (shift: block position minus window position).
     const auto at = [shift](std::uint32_t x) {
@@ -409,7 +394,8 @@ split_run::step split_run::take_listed(std::size_t& rs) {
   }
 }
 
-void split_run::take_plain(const block_index& ix, std::size_t& rs, std::ptrdiff_t shift) {
+const kept_record* split_run::take_plain(const block_index& ix, std::size_t& rs,
+                                        std::ptrdiff_t shift) {
   const kept_record* const list = ix.records();
   const std::size_t count = ix.record_count();
   std::size_t k = listed_cursor_;
@@ -434,6 +420,10 @@ void split_run::take_plain(const block_index& ix, std::size_t& rs, std::ptrdiff_
     rs = eol == line_end::crlf ? p + 2 : p + 1;
   }
   listed_cursor_ = k;
+  return k < count && static_cast<std::ptrdiff_t>(list[k].start) - shift ==
+                          static_cast<std::ptrdiff_t>(rs)
+             ? &list[k]
+             : nullptr;
 }
 
 }  // namespace mkbulk::engine::detail

@@ -33,10 +33,19 @@ void split_run::setup_preflight() {
     asked_at_.assign(n_fields_, 0);
     // With a read-ahead thread, it checks the plain records of each block it indexes first.
     if (threads_ >= 2 && !checker_->typed_columns().empty()) {
-      verdicts_ = std::make_unique<typed_verdicts>(*opt_.preflight, columns, opt_.lookup_field,
-                                                   static_cast<char>(delim_), n_fields_, lookup_);
+      verdicts_ = make_verdicts();
     }
   }
+}
+
+std::unique_ptr<typed_verdicts> split_run::make_verdicts() const {
+  const auto delimiter = static_cast<char>(delim_);
+  if (!checker_) return std::make_unique<typed_verdicts>(delimiter, n_fields_, lookup_);
+  std::vector<std::string> columns;
+  columns.reserve(plan_.columns.size());
+  for (const column_mapping& c : plan_.columns) columns.push_back(c.field);
+  return std::make_unique<typed_verdicts>(*opt_.preflight, columns, opt_.lookup_field, delimiter,
+                                          n_fields_, lookup_);
 }
 
 #if defined(__x86_64__)

@@ -70,8 +70,9 @@ class split_run {
   // take_plain_; with pre-flight the lists hold only records whose typed values are kept):
   // from the cursor's record on while each starts where the last ended, its line end is known,
   // its quotes regular, its bytes checked clean, its lookup value not empty and it fits a
-  // chunk: each copied as it is. Stops at the first other one (the cursor on it).
-  void take_plain(const block_index& ix, std::size_t& rs, std::ptrdiff_t shift);
+  // chunk: each copied as it is. Called with the cursor on the record at rs; returns the
+  // listed record at rs where it stops (the cursor on it), null when none starts there.
+  const kept_record* take_plain(const block_index& ix, std::size_t& rs, std::ptrdiff_t shift);
   // The record the read-ahead thread listed (typed_verdicts.h) that starts at window position
   // at, in the index of the window's newest block, or null; shift as win_.index() gives it.
   // One cursor for every caller (scan_fast, take_listed, kept_ahead): they ask in increasing
@@ -131,6 +132,9 @@ class split_run {
   bool check_bytes(std::size_t rs, std::size_t end, std::string& message, reject_reason& why);
   // split_preflight.cpp
   void setup_preflight();
+  // A record list for this run (typed_verdicts.h): with pre-flight, with a record checker of
+  // its own; for the read-ahead thread (verdicts_) and for the parser's own lists.
+  [[nodiscard]] std::unique_ptr<typed_verdicts> make_verdicts() const;
   step reject_value(std::size_t rs, std::size_t end);
   void record_spans(std::size_t rs, std::size_t end);
   bool typed_spans(std::size_t rs, std::size_t end);

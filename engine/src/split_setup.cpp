@@ -140,7 +140,7 @@ bool split_run::read_header(bool keep_going) {
   // Without pre-flight the read-ahead thread lists the records too (balanced: while it is
   // ahead of the parser, input_window::run_reader).
   if (fast_copy_ && threads_ >= 2 && n_fields_ > 0 && !checker_) {
-    verdicts_ = std::make_unique<typed_verdicts>(static_cast<char>(delim_), n_fields_, lookup_);
+    verdicts_ = make_verdicts();
   }
   // scan_fast takes the blocks indexed ahead (and the records listed ahead)
   if (fast_copy_) win_.set_indexer(delim_, kernel_, n_fields_, verdicts_.get(), opt_.ahead);

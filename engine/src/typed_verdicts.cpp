@@ -43,6 +43,13 @@ struct walk_bits {
   }
   return static_cast<std::uint32_t>(e) << RECORD_EOL_SHIFT;
 }
+
+// Where the next record starts after the line end at p (eol: eol_flags'): after a CRLF's LF;
+// unknown (NONE) after a CR in the block's last byte, whose LF may come first in the next block.
+[[gnu::always_inline]] inline std::size_t next_start(std::uint32_t eol, std::size_t p) {
+  const auto e = static_cast<line_end>(eol >> RECORD_EOL_SHIFT);
+  return e == line_end::none ? NONE : e == line_end::crlf ? p + 2 : p + 1;
+}
 }  // namespace
 
 std::vector<std::uint32_t> asked_delimiters(const record_checker* checker, std::size_t n_fields,
@@ -109,11 +116,13 @@ void typed_verdicts::quotes_checked(const char* text, const block_masks* masks, 
   }
 }
 
-template <bool Typed>
-void typed_verdicts::walk(const std::uint8_t* d, std::size_t len,
-                                                        const block_masks* masks,
-                                                        std::size_t first, std::size_t last,
-                                                        std::vector<kept_record>& kept) {
+// The two loops, each built twice (MKBULK_POPCNT_CLONES). With a schema, the open record's
+// state (delimiter count, the positions the checks ask for, what its bytes hold) is carried
+// from block to block.
+MKBULK_POPCNT_CLONES void typed_verdicts::walk_typed(const std::uint8_t* d, std::size_t len,
+                                                     const block_masks* masks, std::size_t first,
+                                                     std::size_t last,
+                                                     std::vector<kept_record>& kept) {
   const auto* text = reinterpret_cast<const char*>(d);
   // The open record, carried from the last pass (members) in locals.
   std::size_t rs = rs_;  // its start: none before the block's first line end
@@ -152,18 +161,16 @@ void typed_verdicts::walk(const std::uint8_t* d, std::size_t len,
       const auto i = static_cast<unsigned>(std::countr_zero(ends));
       const std::size_t p = pos0 + i;
       if (rs != NONE && p < rs) continue;  // the LF of a CRLF
+      const std::uint32_t eol = eol_flags(text, p, len);
       if (rs != NONE) {
         const std::uint64_t below = (std::uint64_t{1} << i) - 1;
         take(pos0, delims & below & from);
         const std::uint64_t record = below & from;  // the record's bits in this block
-        bool listed = nd + 1 == n_fields_;
-        if constexpr (Typed) {
-          value_verdict v = value_verdict::keep;
-          listed = listed && typed_record_verdict(text, rs, p, n_fields_, *checker_, at, value_, v) &&
-                   v == value_verdict::keep;
-        }
-        if (listed) {
-          std::uint32_t flags = eol_flags(text, p, len);
+        value_verdict v = value_verdict::keep;
+        if (nd + 1 == n_fields_ &&
+            typed_record_verdict(text, rs, p, n_fields_, *checker_, at, value_, v) &&
+            v == value_verdict::keep) {
+          std::uint32_t flags = eol;
           if ((open_quote | (q & record)) != 0) flags |= RECORD_QUOTE;
           if ((open_special | (sp & record)) != 0) flags |= RECORD_SPECIAL;
           if ((open_inner | (inner & record)) != 0) flags |= RECORD_INNER_EOL;
@@ -175,17 +182,7 @@ void typed_verdicts::walk(const std::uint8_t* d, std::size_t len,
                                      static_cast<std::uint32_t>(lk_e), flags});
         }
       }
-      // The next record starts after the line end (a CRLF's LF included); a CR in the block's
-      // last byte leaves it unknown (its LF may come first in the next block).
-      std::size_t next_rs = p + 1;
-      if (text[p] == '\r') {
-        if (p + 1 == len) {
-          next_rs = NONE;
-        } else if (text[p + 1] == '\n') {
-          next_rs = p + 2;
-        }
-      }
-      restart(next_rs);
+      restart(next_start(eol, p));
       from = rs == NONE ? 0 : (rs - pos0 < 64 ? bits_from(rs, pos0) : 0);
     }
     if (rs != NONE && rs < pos0 + 64) {  // the rest of the block belongs to the open record
@@ -203,8 +200,6 @@ void typed_verdicts::walk(const std::uint8_t* d, std::size_t len,
   next_ = static_cast<std::size_t>(next - needed_.data());
 }
 
-// The two loops, each built twice (MKBULK_POPCNT_CLONES): without a schema the loop carries no
-// typed check (fewer live values, fewer spills).
 std::size_t typed_verdicts::delimiter_at(const block_masks* masks, std::size_t rs,
                                          std::size_t k) const {
   std::size_t b = rs / 64;
@@ -218,7 +213,7 @@ std::size_t typed_verdicts::delimiter_at(const block_masks* masks, std::size_t r
   }
 }
 
-// Without a schema, each record's delimiters, quotes, special bytes and inner line ends are
+// Without a schema (no position to carry but the lookup field's), each record's delimiters, quotes, special bytes and inner line ends are
 // counted as the difference of running counts at its start and at its line end (a popcount per
 // mask per 64 bytes and per line end, no per-record state to carry from block to block), and
 // the lookup field's bounds are looked for from its start only when it is listed. The counts
@@ -264,10 +259,7 @@ MKBULK_POPCNT_CLONES void typed_verdicts::walk_plain(const std::uint8_t* d, std:
                                    static_cast<std::uint32_t>(lk_b),
                                    static_cast<std::uint32_t>(lk_e), flags});
       }
-      // The next record starts after the line end (a CRLF's LF included); a CR in the block's
-      // last byte leaves it unknown (its LF may come first in the next block).
-      const auto e = static_cast<line_end>(eol >> RECORD_EOL_SHIFT);
-      rs = e == line_end::none ? NONE : e == line_end::crlf ? p + 2 : p + 1;
+      rs = next_start(eol, p);
       o_di = e_di;
       o_qs = e_qs;
     }
@@ -279,13 +271,6 @@ MKBULK_POPCNT_CLONES void typed_verdicts::walk_plain(const std::uint8_t* d, std:
   counts_[1] = c_qs;
   open_counts_[0] = o_di;
   open_counts_[1] = o_qs;
-}
-
-MKBULK_POPCNT_CLONES void typed_verdicts::walk_typed(const std::uint8_t* d, std::size_t len,
-                                                     const block_masks* masks, std::size_t first,
-                                                     std::size_t last,
-                                                     std::vector<kept_record>& kept) {
-  walk<true>(d, len, masks, first, last, kept);
 }
 
 }  // namespace mkbulk::engine::detail

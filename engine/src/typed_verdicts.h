@@ -135,10 +135,6 @@ class typed_verdicts {
   // The position of the k-th delimiter (from 0) of the record from rs on, which has more.
   [[gnu::always_inline]] inline std::size_t delimiter_at(const block_masks* masks, std::size_t rs,
                                                          std::size_t k) const;
-  template <bool Typed>
-  [[gnu::always_inline]] inline void walk(const std::uint8_t* d, std::size_t len,
-                                          const block_masks* masks, std::size_t first,
-                                          std::size_t last, std::vector<kept_record>& kept);
 
   std::optional<record_checker> checker_;
   char delimiter_;
@@ -148,7 +144,7 @@ class typed_verdicts {
   std::vector<std::uint32_t> needed_;  // delimiter indexes, increasing, then a sentinel
   std::vector<std::size_t> at_;        // by delimiter index: its position (needed ones only)
   std::string value_;
-  // The open record between passes (walk's locals).
+  // The open record between passes (walk_typed's locals).
   std::size_t rs_ = ~std::size_t{0};
   std::size_t nd_ = 0;
   std::uint64_t open_quote_ = 0;
