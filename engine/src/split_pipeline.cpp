@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <bit>
 
+#include "mkbulk/engine/duplicate_keys.h"
+#include "split_duplicates.h"
 #include "split_run.h"
 
 namespace mkbulk::engine::detail {
@@ -31,7 +33,9 @@ bool split_run::main_loop() {
   // With pre-flight the lists hold only records whose typed values are all kept, copied as
   // they are like the others (fast_record's and regular_quoted_record's kept_ahead() paths:
   // no warning to commit).
-  take_plain_ = fast_copy_ && dups_ == nullptr;
+  // With a duplicate pass (split_duplicates.cpp) too, but for pre-flight's: take_plain() gives
+  // each record it takes hold_back()'s answer for its key.
+  take_plain_ = fast_copy_ && (dups_ == nullptr || !checker_);
   if (take_plain_ && verdicts_) own_verdicts_ = make_verdicts();
   std::size_t rs = header_next_;
   for (;;) {
@@ -398,6 +402,7 @@ const kept_record* split_run::take_plain(const block_index& ix, std::size_t& rs,
                                         std::ptrdiff_t shift) {
   const kept_record* const list = ix.records();
   const std::size_t count = ix.record_count();
+  const auto* d = reinterpret_cast<const char*>(win_.data());
   std::size_t k = listed_cursor_;
   for (; k < count; ++k) {
     const kept_record& r = list[k];
@@ -414,7 +419,24 @@ const kept_record* split_run::take_plain(const block_index& ix, std::size_t& rs,
         size > max_row_bytes_) {
       break;
     }
-    write_raw_row(rs, size, eol);
+    if (dups_ == nullptr) {
+      write_raw_row(rs, size, eol);
+    } else {
+      // The key hold_back() takes from fast_record: the lookup value's bytes, unquoted (a
+      // quoted one goes the other way, which unescapes it).
+      const auto kb = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(r.lookup_begin) - shift);
+      if (d[kb] == '"') break;
+      const std::uint64_t h =
+          lookup_key_hash(std::string_view(d + kb, r.lookup_end - r.lookup_begin));
+      if (dups_->current() == duplicate_pass::mode::count) {  // pass 1: the key only
+        dups_->observe(h, size);
+        ++result_.result.counts.rows_in;
+      } else if (dups_->is_held(h)) {
+        break;  // pass 2, a repeated key: held back the other way
+      } else {
+        write_raw_row(rs, size, eol);
+      }
+    }
     line_ += 1 + (f >> RECORD_INNER_LINES_SHIFT);
     count_eol(eol);
     rs = eol == line_end::crlf ? p + 2 : p + 1;

@@ -70,8 +70,11 @@ class split_run {
   // take_plain_; with pre-flight the lists hold only records whose typed values are kept):
   // from the cursor's record on while each starts where the last ended, its line end is known,
   // its quotes regular, its bytes checked clean, its lookup value not empty and it fits a
-  // chunk: each copied as it is. Called with the cursor on the record at rs; returns the
-  // listed record at rs where it stops (the cursor on it), null when none starts there.
+  // chunk: each copied as it is. With a duplicate pass, a record whose lookup value is not
+  // quoted gets hold_back()'s answer for its key: counted in pass 1, copied in pass 2 unless
+  // the key repeats (then it stops there, for hold_back). Called with the cursor on the record
+  // at rs; returns the listed record at rs where it stops (the cursor on it), null when none
+  // starts there.
   const kept_record* take_plain(const block_index& ix, std::size_t& rs, std::ptrdiff_t shift);
   // The record the read-ahead thread listed (typed_verdicts.h) that starts at window position
   // at, in the index of the window's newest block, or null; shift as win_.index() gives it.
@@ -185,7 +188,7 @@ class split_run {
   std::size_t n_fields_ = 0;
   std::size_t lookup_ = 0;
   bool fast_copy_ = false;
-  bool take_plain_ = false;  // fast_copy_ and no duplicate pass: take_plain()
+  bool take_plain_ = false;  // fast_copy_, and no pre-flight with a duplicate pass: take_plain()
   std::uint64_t max_row_bytes_ = 0;  // max_bytes minus the header line
 
   duplicate_pass* dups_ = nullptr;
