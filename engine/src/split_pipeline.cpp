@@ -33,9 +33,10 @@ bool split_run::main_loop() {
   // With pre-flight the lists hold only records whose typed values are all kept, copied as
   // they are like the others (fast_record's and regular_quoted_record's kept_ahead() paths:
   // no warning to commit).
-  // With a duplicate pass (split_duplicates.cpp) too, but for pre-flight's: take_plain() gives
-  // each record it takes hold_back()'s answer for its key.
-  take_plain_ = fast_copy_ && (dups_ == nullptr || !checker_);
+  // With a duplicate pass (split_duplicates.cpp) too: take_plain() gives each record it takes
+  // hold_back()'s answer for its key (with pre-flight, for a record whose typed values are all
+  // kept, as fast_record's and regular_quoted_record's kept_ahead() paths would).
+  take_plain_ = fast_copy_;
   if (take_plain_ && verdicts_) own_verdicts_ = make_verdicts();
   std::size_t rs = header_next_;
   for (;;) {

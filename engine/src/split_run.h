@@ -188,7 +188,7 @@ class split_run {
   std::size_t n_fields_ = 0;
   std::size_t lookup_ = 0;
   bool fast_copy_ = false;
-  bool take_plain_ = false;  // fast_copy_, and no pre-flight with a duplicate pass: take_plain()
+  bool take_plain_ = false;  // fast_copy_: take_plain()
   std::uint64_t max_row_bytes_ = 0;  // max_bytes minus the header line
 
   duplicate_pass* dups_ = nullptr;
