@@ -518,21 +518,10 @@ TEST(preflight_split, duplicate_passes_give_the_same_output_with_the_lists_as_wi
   ASSERT_EQ(ref.result.status, split_status::ok) << ref.result.message;
   ASSERT_GT(ref.result.result.duplicates.repeated_keys, 200u);
   ASSERT_GT(ref.result.result.counts.rows_merged, 200u);
-  for (const std::size_t block : {std::size_t{4096}, std::size_t{65536}}) {
-    for (const auto share : {split_options::ahead_share::always,
-                             split_options::ahead_share::balanced}) {
-      o.block_bytes = block;
-      o.threads = 2;
-      o.ahead = share;
-      const auto got = run_on_text(dir, text, o, "got");
-      const std::string what =
-          std::to_string(block) + " share " + std::to_string(static_cast<int>(share));
-      ASSERT_EQ(got.result.status, split_status::ok) << got.result.message;
-      // Compared whole, not printed: the texts are long.
-      EXPECT_TRUE(got.chunk_texts == ref.chunk_texts) << what;
-      EXPECT_TRUE(got.rejects == ref.rejects) << what;
-      EXPECT_TRUE(got.manifest_text == ref.manifest_text) << what;
-    }
+  for (const auto& v : testing::listed_variants()) {
+    const auto got = run_on_text(dir, text, v.applied_to(o), "got");
+    ASSERT_EQ(got.result.status, split_status::ok) << got.result.message;
+    testing::expect_same_output(got, ref, v.what);
   }
 }
 

@@ -111,6 +111,30 @@ inline std::vector<run_variant> ahead_variants(std::size_t block, unsigned threa
   return v;
 }
 
+// Runs where the read-ahead thread indexes the blocks of an input of a few hundred KB or more and
+// lists the records of every block or of some, which the parser takes in its lane
+// (take_plain): for tests that compare them with one thread, which lists none.
+inline std::vector<run_variant> listed_variants() {
+  using share = split_options::ahead_share;
+  std::vector<run_variant> v;
+  for (const std::size_t block : {std::size_t{4096}, std::size_t{65536}}) {
+    for (const share s : {share::always, share::balanced}) {
+      v.push_back(run_variant{block, 2, "", s,
+                              "block " + std::to_string(block) + " share " +
+                                  std::to_string(static_cast<int>(s))});
+    }
+  }
+  return v;
+}
+
+// got's chunks, rejects and manifest are ref's: compared whole, not printed (long texts).
+inline void expect_same_output(const split_output& got, const split_output& ref,
+                               const std::string& what) {
+  EXPECT_TRUE(got.chunk_texts == ref.chunk_texts) << what;
+  EXPECT_TRUE(got.rejects == ref.rejects) << what;
+  EXPECT_TRUE(got.manifest_text == ref.manifest_text) << what;
+}
+
 struct row {
   std::uint64_t line = 0;
   std::vector<std::string> fields;
