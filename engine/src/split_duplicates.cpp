@@ -165,6 +165,11 @@ void duplicate_pass::remove_spills() noexcept {
   paths_.clear();
 }
 
+void split_run::count_key(std::uint64_t key_hash, std::size_t row_bytes) {
+  dups_->observe(key_hash, row_bytes);
+  ++result_.result.counts.rows_in;
+}
+
 bool split_run::hold_back(std::size_t rs, std::size_t end, bool raw, std::string_view key) {
   const auto* d = reinterpret_cast<const char*>(win_.data());
   const std::string_view row =
@@ -175,8 +180,7 @@ bool split_run::hold_back(std::size_t rs, std::size_t end, bool raw, std::string
       key.data() != nullptr ? key : lookup_in_row(row, lookup_out_, out_delim_, dup_key_));
   split_counts& c = result_.result.counts;
   if (dups_->current() == duplicate_pass::mode::count) {
-    dups_->observe(h, row.size() + 1);
-    ++c.rows_in;
+    count_key(h, row.size() + 1);
     return true;
   }
   if (!dups_->is_held(h)) return false;

@@ -30,14 +30,11 @@ void split_run::report_progress(bool force) {
 
 bool split_run::main_loop() {
   masks_.resize(WINDOW_BLOCKS);
-  // With pre-flight the lists hold only records whose typed values are all kept, copied as
-  // they are like the others (fast_record's and regular_quoted_record's kept_ahead() paths:
-  // no warning to commit).
-  // With a duplicate pass (split_duplicates.cpp) too: take_plain() gives each record it takes
-  // hold_back()'s answer for its key (with pre-flight, for a record whose typed values are all
-  // kept, as fast_record's and regular_quoted_record's kept_ahead() paths would).
-  take_plain_ = fast_copy_;
-  if (take_plain_ && verdicts_) own_verdicts_ = make_verdicts();
+  // With fast_copy_, take_listed() copies listed records in take_plain()'s lane, and the parser
+  // lists the blocks the reader did not: with pre-flight the lists hold only records whose
+  // typed values are all kept (fast_record's and regular_quoted_record's kept_ahead() paths:
+  // no warning to commit); with a duplicate pass each record gets hold_back()'s answer.
+  if (fast_copy_ && verdicts_) own_verdicts_ = make_verdicts();
   std::size_t rs = header_next_;
   for (;;) {
     if (writer_->failed()) {
@@ -364,7 +361,7 @@ split_run::step split_run::take_listed(std::size_t& rs) {
   if (ix == nullptr) return step::ok;
   for (;;) {
     const kept_record* r = listed_in(*ix, rs, shift);
-    if (r != nullptr && take_plain_) r = take_plain(*ix, rs, shift);
+    if (r != nullptr && fast_copy_) r = take_plain(*ix, rs, shift);
     if (r == nullptr) return step::ok;
     // Window positions (shift: block position minus window position).
     const auto at = [shift](std::uint32_t x) {
@@ -430,8 +427,7 @@ const kept_record* split_run::take_plain(const block_index& ix, std::size_t& rs,
       const std::uint64_t h =
           lookup_key_hash(std::string_view(d + kb, r.lookup_end - r.lookup_begin));
       if (dups_->current() == duplicate_pass::mode::count) {  // pass 1: the key only
-        dups_->observe(h, size);
-        ++result_.result.counts.rows_in;
+        count_key(h, size);
       } else if (dups_->is_held(h)) {
         break;  // pass 2, a repeated key: held back the other way
       } else {

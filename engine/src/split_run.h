@@ -67,7 +67,7 @@ class split_run {
   // the reader's test of them). rs moves past them (on restart: to where to resume).
   step take_listed(std::size_t& rs);
   // take_listed's lane for the listed records that need no decision of the parser's (with
-  // take_plain_; with pre-flight the lists hold only records whose typed values are kept):
+  // fast_copy_; with pre-flight the lists hold only records whose typed values are kept):
   // from the cursor's record on while each starts where the last ended, its line end is known,
   // its quotes regular, its bytes checked clean, its lookup value not empty and it fits a
   // chunk: each copied as it is. With a duplicate pass, a record whose lookup value is not
@@ -153,6 +153,8 @@ class split_run {
   // lookup value as the row holds it, when the caller knows it (else read from the row). After
   // the input: the held-back rows back into chunks, rejects and duplicates.csv.
   bool hold_back(std::size_t rs, std::size_t end, bool raw, std::string_view key = {});
+  // Pass 1's count of a row to chunk: its key's hash, its bytes with the line end.
+  void count_key(std::uint64_t key_hash, std::size_t row_bytes);
   bool finish_duplicates();
   void count_eol(line_end e) noexcept { ++eols_[static_cast<std::size_t>(e)]; }
   void report_progress(bool force);
@@ -174,7 +176,7 @@ class split_run {
   // The records (with pre-flight, the typed verdicts) the read-ahead thread lists ahead
   // (typed_verdicts.h); before win_, so that it outlives the thread.
   std::unique_ptr<typed_verdicts> verdicts_;
-  // With take_plain_: the parser's own, for the blocks the reader did not list (listing them
+  // With fast_copy_: the parser's own, for the blocks the reader did not list (listing them
   // and taking the list costs less than scan_fast's walk of their records).
   std::unique_ptr<typed_verdicts> own_verdicts_;
   const block_index* listed_index_ = nullptr;  // listed_at()'s block and place in its list
@@ -188,7 +190,6 @@ class split_run {
   std::size_t n_fields_ = 0;
   std::size_t lookup_ = 0;
   bool fast_copy_ = false;
-  bool take_plain_ = false;  // fast_copy_: take_plain()
   std::uint64_t max_row_bytes_ = 0;  // max_bytes minus the header line
 
   duplicate_pass* dups_ = nullptr;
