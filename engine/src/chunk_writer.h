@@ -60,6 +60,45 @@ class chunk_writer {
       runs.push_back(line_run{line, 1});
     }
   }
+  // Runs of rows taken at once (split_run::take_batch): the bytes the open chunk still takes
+  // (0 when none is open), ...
+  [[nodiscard]] std::uint64_t chunk_room() const noexcept {
+    return chunk_open_ ? opt_.max_bytes - chunk_bytes_ : 0;
+  }
+  // ... the open segment's free bytes, to be filled at the returned pointer (null without
+  // files: count only; pending bytes are copied out first) ...
+  char* segment_space(std::size_t& n) {
+    flush_pending();
+    if (dry_) return nullptr;
+    if (!have_seg_) {
+      cur_seg_ = take_free_segment();
+      segments_[cur_seg_].size = 0;
+      have_seg_ = true;
+    }
+    segment& s = segments_[cur_seg_];
+    n = SEGMENT_BYTES - s.size;
+    return s.data.get() + s.size;
+  }
+  // ... n of which were filled ...
+  void segment_used(std::size_t n) {
+    segment& s = segments_[cur_seg_];
+    s.size += n;
+    if (s.size == SEGMENT_BYTES) push_segment();
+  }
+  // ... for n rows from source lines first_line on, one each, of bytes output bytes in all,
+  // which fit the open chunk (chunk_room()): begin_row() for each of them at once.
+  void add_rows(std::uint64_t first_line, std::size_t n, std::uint64_t bytes) {
+    chunk_bytes_ += bytes;
+    current_.rows += n;
+    rows_total_ += n;
+    current_.last_line = first_line + n - 1;
+    std::vector<line_run>& runs = current_.line_runs;
+    if (!runs.empty() && runs.back().first + runs.back().count == first_line) {
+      runs.back().count += n;
+    } else {
+      runs.push_back(line_run{first_line, n});
+    }
+  }
   // Row bytes that stay valid until flush_pending(): consecutive calls on adjacent memory are
   // merged into one copy (the fast path's runs of unchanged records).
   void append_input(const char* p, std::size_t n) {
