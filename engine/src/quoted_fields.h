@@ -37,6 +37,26 @@ class quote_bit_cursor {
     bits_ &= bits_ - 1;
     return at < p_ ? at : NO_QUOTE;
   }
+  // The line ends in [from, p) of d when every CR and LF there lies inside quotes (as in a
+  // record, which ends at its first line end outside them), as the careful parser counts them
+  // (each LF, and each CR that no LF follows): from the kernel's newline bits outside its
+  // structural ones, the bytes read only at those bits.
+  [[nodiscard]] std::uint64_t inner_lines(const char* d, std::size_t from) const noexcept {
+    if (from >= p_) return 0;
+    std::uint64_t lines = 0;
+    const std::size_t last = (p_ - 1 - base_) >> 6;
+    for (std::size_t b = (from - base_) >> 6; b <= last; ++b) {
+      const std::size_t pos0 = base_ + (b << 6);
+      std::uint64_t bits = masks_[b].newline & ~masks_[b].structural;
+      if (pos0 < from) bits &= ~std::uint64_t{0} << (from - pos0);
+      if (p_ - pos0 < 64) bits &= (std::uint64_t{1} << (p_ - pos0)) - 1;
+      for (; bits != 0; bits &= bits - 1) {
+        const std::size_t at = pos0 + static_cast<std::size_t>(std::countr_zero(bits));
+        lines += d[at] == '\r' && at + 1 < p_ && d[at + 1] == '\n' ? 0 : 1;
+      }
+    }
+    return lines;
+  }
 
  private:
   const block_masks* masks_;
@@ -62,6 +82,19 @@ class quote_byte_cursor {
     const auto at = static_cast<std::size_t>(q - d_);
     from_ = at + 1;
     return at;
+  }
+  // quote_bit_cursor::inner_lines' count, from the bytes themselves (memchr).
+  [[nodiscard]] std::uint64_t inner_lines(const char* d, std::size_t from) const noexcept {
+    std::uint64_t lines = 0;
+    const char* const end = d + p_;
+    const auto find = [end](const char* c, char byte) {
+      return static_cast<const char*>(std::memchr(c, byte, static_cast<std::size_t>(end - c)));
+    };
+    for (const char* c = find(d + from, '\n'); c != nullptr; c = find(c + 1, '\n')) ++lines;
+    for (const char* c = find(d + from, '\r'); c != nullptr; c = find(c + 1, '\r')) {
+      if (c + 1 == end || c[1] != '\n') ++lines;
+    }
+    return lines;
   }
 
  private:
@@ -127,17 +160,7 @@ template <class QuoteCursor>
   }
   // Line ends inside the quoted values (all CR/LF bytes before p are, the quotes being well
   // formed).
-  inner_lines = 0;
-  if (inner_eol) {
-    const char* const end = d + p;
-    const auto find = [end](const char* c, char byte) {
-      return static_cast<const char*>(std::memchr(c, byte, static_cast<std::size_t>(end - c)));
-    };
-    for (const char* c = find(d + rs, '\n'); c != nullptr; c = find(c + 1, '\n')) ++inner_lines;
-    for (const char* c = find(d + rs, '\r'); c != nullptr; c = find(c + 1, '\r')) {
-      if (c + 1 == end || c[1] != '\n') ++inner_lines;
-    }
-  }
+  inner_lines = inner_eol ? quotes.inner_lines(d, rs) : 0;
   return true;
 }
 
