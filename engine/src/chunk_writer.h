@@ -49,16 +49,7 @@ class chunk_writer {
   // Inline: it runs once per row; cutting a chunk is the out-of-line part.
   void begin_row(std::uint64_t line, std::size_t size) {
     if (!chunk_open_ || chunk_bytes_ + size > opt_.max_bytes) open_chunk(line);
-    chunk_bytes_ += size;
-    ++current_.rows;
-    ++rows_total_;
-    current_.last_line = line;
-    std::vector<line_run>& runs = current_.line_runs;
-    if (!runs.empty() && runs.back().first + runs.back().count == line) {
-      ++runs.back().count;
-    } else {
-      runs.push_back(line_run{line, 1});
-    }
+    add_rows(line, 1, size);
   }
   // Runs of rows taken at once (split_run::take_batch): the bytes the open chunk still takes
   // (0 when none is open), ...
@@ -86,7 +77,8 @@ class chunk_writer {
     if (s.size == SEGMENT_BYTES) push_segment();
   }
   // ... for n rows from source lines first_line on, one each, of bytes output bytes in all,
-  // which fit the open chunk (chunk_room()): begin_row() for each of them at once.
+  // which fit the open chunk (chunk_room()): begin_row() for each of them at once (and
+  // begin_row's own count of its row).
   void add_rows(std::uint64_t first_line, std::size_t n, std::uint64_t bytes) {
     chunk_bytes_ += bytes;
     current_.rows += n;

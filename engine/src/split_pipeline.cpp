@@ -411,7 +411,7 @@ const kept_record* split_run::take_plain(const block_index& ix, std::size_t& rs,
     // Window positions (shift: block position minus window position).
     if (static_cast<std::ptrdiff_t>(r.start) - shift != static_cast<std::ptrdiff_t>(rs)) break;
     const std::uint32_t f = r.flags;
-    const auto eol = static_cast<line_end>((f >> RECORD_EOL_SHIFT) & RECORD_EOL_MASK);
+    const line_end eol = eol_of(r);
     const auto p = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(r.end) - shift);
     const std::size_t size = p - rs + 1;
     if (!in_lane(r, p, size)) break;
@@ -434,7 +434,7 @@ const kept_record* split_run::take_plain(const block_index& ix, std::size_t& rs,
     }
     line_ += 1 + (f >> RECORD_INNER_LINES_SHIFT);
     count_eol(eol);
-    rs = eol == line_end::crlf ? p + 2 : p + 1;
+    rs = after(eol, p);
     ++k;
   }
   listed_cursor_ = k;
@@ -451,7 +451,7 @@ std::size_t split_run::take_batch(const kept_record* list, std::size_t count, st
   std::uint64_t room = writer_->chunk_room();
   if (room == 0 || k >= count) return k;
   const auto* d = reinterpret_cast<const char*>(win_.data());
-  const auto eol0 = static_cast<line_end>((list[k].flags >> RECORD_EOL_SHIFT) & RECORD_EOL_MASK);
+  const line_end eol0 = eol_of(list[k]);
   // LF line ends: the bytes go as they are, through append_input's pending run (one copy at
   // the end); others: each row copied with an LF into the segment, which bounds the run too.
   char* dst = nullptr;
@@ -467,8 +467,7 @@ std::size_t split_run::take_batch(const kept_record* list, std::size_t count, st
   for (; k < count; ++k) {
     const kept_record& r = list[k];
     if (static_cast<std::ptrdiff_t>(r.start) - shift != static_cast<std::ptrdiff_t>(rs)) break;
-    const std::uint32_t f = r.flags;
-    const auto eol = static_cast<line_end>((f >> RECORD_EOL_SHIFT) & RECORD_EOL_MASK);
+    const line_end eol = eol_of(r);
     const auto p = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(r.end) - shift);
     const std::size_t size = p - rs + 1;
     if ((eol == line_end::lf) != (eol0 == line_end::lf) || !in_lane(r, p, size) ||
@@ -481,8 +480,8 @@ std::size_t split_run::take_batch(const kept_record* list, std::size_t count, st
     }
     used += size;
     count_eol(eol);
-    rs = eol == line_end::crlf ? p + 2 : p + 1;
-    const std::uint32_t inner = f >> RECORD_INNER_LINES_SHIFT;
+    rs = after(eol, p);
+    const std::uint32_t inner = r.flags >> RECORD_INNER_LINES_SHIFT;
     if (inner != 0) {  // the next row's line is not the next line: a run of line numbers ends
       line_ += inner;
       ++k;

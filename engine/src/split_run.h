@@ -76,6 +76,14 @@ class split_run {
   // at rs; returns the listed record at rs where it stops (the cursor on it), null when none
   // starts there.
   const kept_record* take_plain(const block_index& ix, std::size_t& rs, std::ptrdiff_t shift);
+  // A listed record's line end kind, and the start of the record after it (p: its line end,
+  // in window positions).
+  [[nodiscard]] static line_end eol_of(const kept_record& r) noexcept {
+    return static_cast<line_end>((r.flags >> RECORD_EOL_SHIFT) & RECORD_EOL_MASK);
+  }
+  [[nodiscard]] static std::size_t after(line_end eol, std::size_t p) noexcept {
+    return eol == line_end::crlf ? p + 2 : p + 1;
+  }
   // take_plain's runs without a duplicate pass: the listed records list[k..] from rs on that
   // stay in the lane, one line end kind, as many as the open chunk (and with other line ends
   // than LF, the open segment) takes, with the last one that spans lines; the first record not
@@ -88,8 +96,7 @@ class split_run {
   // included), a row too big.
   [[nodiscard]] bool in_lane(const kept_record& r, std::size_t p, std::size_t size) const noexcept {
     const std::uint32_t f = r.flags;
-    const auto eol = static_cast<line_end>((f >> RECORD_EOL_SHIFT) & RECORD_EOL_MASK);
-    return eol != line_end::none &&
+    return eol_of(r) != line_end::none &&
            (f & (RECORD_QUOTE | RECORD_QUOTES_REGULAR)) != RECORD_QUOTE &&
            ((f & RECORD_SPECIAL) == 0 || p <= clean_until_) && r.lookup_end - r.lookup_begin >= 3 &&
            size <= max_row_bytes_;
