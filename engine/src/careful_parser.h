@@ -31,6 +31,11 @@ enum class parse_status : std::uint8_t {
 
 enum class line_end : std::uint8_t { none, lf, crlf, cr };
 
+// Where the next record starts after a known line end (lf, crlf or cr) that begins at p.
+[[nodiscard]] constexpr std::size_t after_line_end(line_end e, std::size_t p) noexcept {
+  return e == line_end::crlf ? p + 2 : p + 1;
+}
+
 struct careful_record {
   parse_status status = parse_status::done;
   std::size_t end = 0;   // where the record's bytes end (its line end starts here)

@@ -61,12 +61,7 @@ class chunk_writer {
   char* segment_space(std::size_t& n) {
     flush_pending();
     if (dry_) return nullptr;
-    if (!have_seg_) {
-      cur_seg_ = take_free_segment();
-      segments_[cur_seg_].size = 0;
-      have_seg_ = true;
-    }
-    segment& s = segments_[cur_seg_];
+    segment& s = open_segment();
     n = SEGMENT_BYTES - s.size;
     return s.data.get() + s.size;
   }
@@ -171,6 +166,8 @@ class chunk_writer {
   // Closes the open chunk, if any, and opens the next one with the header; line: its first.
   void open_chunk(std::uint64_t line);
   void copy_out(const char* p, std::size_t n);
+  // The segment being filled, a free one taken (empty) when none is.
+  segment& open_segment();
   void push_segment();
   void close_chunk();
   void post(message m);

@@ -408,11 +408,10 @@ const kept_record* split_run::take_plain(const block_index& ix, std::size_t& rs,
     if (dups_ == nullptr) k = take_batch(list, count, k, rs, shift);
     if (k >= count) break;
     const kept_record& r = list[k];
-    // Window positions (shift: block position minus window position).
-    if (static_cast<std::ptrdiff_t>(r.start) - shift != static_cast<std::ptrdiff_t>(rs)) break;
+    const std::size_t p = listed_end(r, rs, shift);
+    if (p == NO_END) break;
     const std::uint32_t f = r.flags;
     const line_end eol = eol_of(r);
-    const auto p = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(r.end) - shift);
     const std::size_t size = p - rs + 1;
     if (!in_lane(r, p, size)) break;
     if (dups_ == nullptr) {
@@ -434,7 +433,7 @@ const kept_record* split_run::take_plain(const block_index& ix, std::size_t& rs,
     }
     line_ += 1 + (f >> RECORD_INNER_LINES_SHIFT);
     count_eol(eol);
-    rs = after(eol, p);
+    rs = after_line_end(eol, p);
     ++k;
   }
   listed_cursor_ = k;
@@ -466,9 +465,9 @@ std::size_t split_run::take_batch(const kept_record* list, std::size_t count, st
   std::uint64_t used = 0;
   for (; k < count; ++k) {
     const kept_record& r = list[k];
-    if (static_cast<std::ptrdiff_t>(r.start) - shift != static_cast<std::ptrdiff_t>(rs)) break;
+    const std::size_t p = listed_end(r, rs, shift);
+    if (p == NO_END) break;
     const line_end eol = eol_of(r);
-    const auto p = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(r.end) - shift);
     const std::size_t size = p - rs + 1;
     if ((eol == line_end::lf) != (eol0 == line_end::lf) || !in_lane(r, p, size) ||
         size > room - used) {
@@ -480,7 +479,7 @@ std::size_t split_run::take_batch(const kept_record* list, std::size_t count, st
     }
     used += size;
     count_eol(eol);
-    rs = after(eol, p);
+    rs = after_line_end(eol, p);
     const std::uint32_t inner = r.flags >> RECORD_INNER_LINES_SHIFT;
     if (inner != 0) {  // the next row's line is not the next line: a run of line numbers ends
       line_ += inner;

@@ -213,7 +213,7 @@ split_run::step split_run::regular_quoted_record(std::size_t rs, std::size_t p, 
   }
   line_ += 1 + inner_lines;
   count_eol(eol);
-  resume = eol == line_end::crlf ? p + 2 : p + 1;
+  resume = after_line_end(eol, p);
   return st;
 }
 

@@ -76,13 +76,16 @@ class split_run {
   // at rs; returns the listed record at rs where it stops (the cursor on it), null when none
   // starts there.
   const kept_record* take_plain(const block_index& ix, std::size_t& rs, std::ptrdiff_t shift);
-  // A listed record's line end kind, and the start of the record after it (p: its line end,
-  // in window positions).
+  // A listed record's line end kind; and its line end in window positions (shift: block
+  // position minus window position) when it starts at window position rs, else NO_END.
   [[nodiscard]] static line_end eol_of(const kept_record& r) noexcept {
     return static_cast<line_end>((r.flags >> RECORD_EOL_SHIFT) & RECORD_EOL_MASK);
   }
-  [[nodiscard]] static std::size_t after(line_end eol, std::size_t p) noexcept {
-    return eol == line_end::crlf ? p + 2 : p + 1;
+  static constexpr std::size_t NO_END = ~std::size_t{0};
+  [[nodiscard]] static std::size_t listed_end(const kept_record& r, std::size_t rs,
+                                              std::ptrdiff_t shift) noexcept {
+    if (static_cast<std::ptrdiff_t>(r.start) - shift != static_cast<std::ptrdiff_t>(rs)) return NO_END;
+    return static_cast<std::size_t>(static_cast<std::ptrdiff_t>(r.end) - shift);
   }
   // take_plain's runs without a duplicate pass: the listed records list[k..] from rs on that
   // stay in the lane, one line end kind, as many as the open chunk (and with other line ends

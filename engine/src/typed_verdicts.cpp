@@ -48,7 +48,7 @@ struct walk_bits {
 // unknown (NONE) after a CR in the block's last byte, whose LF may come first in the next block.
 [[gnu::always_inline]] inline std::size_t next_start(std::uint32_t eol, std::size_t p) {
   const auto e = static_cast<line_end>(eol >> RECORD_EOL_SHIFT);
-  return e == line_end::none ? NONE : e == line_end::crlf ? p + 2 : p + 1;
+  return e == line_end::none ? NONE : after_line_end(e, p);
 }
 }  // namespace
 
