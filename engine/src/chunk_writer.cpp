@@ -81,19 +81,15 @@ std::size_t chunk_writer::take_free_segment() {
   return s;
 }
 
-chunk_writer::segment& chunk_writer::open_segment() {
-  if (!have_seg_) {
-    cur_seg_ = take_free_segment();
-    segments_[cur_seg_].size = 0;
-    have_seg_ = true;
-  }
-  return segments_[cur_seg_];
-}
-
 void chunk_writer::copy_out(const char* p, std::size_t n) {
   if (dry_) return;
   while (n > 0) {
-    segment& s = open_segment();
+    if (!have_seg_) {
+      cur_seg_ = take_free_segment();
+      segments_[cur_seg_].size = 0;
+      have_seg_ = true;
+    }
+    segment& s = segments_[cur_seg_];
     const std::size_t k = std::min(n, SEGMENT_BYTES - s.size);
     std::memcpy(s.data.get() + s.size, p, k);
     s.size += k;

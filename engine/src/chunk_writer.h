@@ -49,41 +49,15 @@ class chunk_writer {
   // Inline: it runs once per row; cutting a chunk is the out-of-line part.
   void begin_row(std::uint64_t line, std::size_t size) {
     if (!chunk_open_ || chunk_bytes_ + size > opt_.max_bytes) open_chunk(line);
-    add_rows(line, 1, size);
-  }
-  // Runs of rows taken at once (split_run::take_batch): the bytes the open chunk still takes
-  // (0 when none is open), ...
-  [[nodiscard]] std::uint64_t chunk_room() const noexcept {
-    return chunk_open_ ? opt_.max_bytes - chunk_bytes_ : 0;
-  }
-  // ... the open segment's free bytes, to be filled at the returned pointer (null without
-  // files: count only; pending bytes are copied out first) ...
-  char* segment_space(std::size_t& n) {
-    flush_pending();
-    if (dry_) return nullptr;
-    segment& s = open_segment();
-    n = SEGMENT_BYTES - s.size;
-    return s.data.get() + s.size;
-  }
-  // ... n of which were filled ...
-  void segment_used(std::size_t n) {
-    segment& s = segments_[cur_seg_];
-    s.size += n;
-    if (s.size == SEGMENT_BYTES) push_segment();
-  }
-  // ... for n rows from source lines first_line on, one each, of bytes output bytes in all,
-  // which fit the open chunk (chunk_room()): begin_row() for each of them at once (and
-  // begin_row's own count of its row).
-  void add_rows(std::uint64_t first_line, std::size_t n, std::uint64_t bytes) {
-    chunk_bytes_ += bytes;
-    current_.rows += n;
-    rows_total_ += n;
-    current_.last_line = first_line + n - 1;
+    chunk_bytes_ += size;
+    ++current_.rows;
+    ++rows_total_;
+    current_.last_line = line;
     std::vector<line_run>& runs = current_.line_runs;
-    if (!runs.empty() && runs.back().first + runs.back().count == first_line) {
-      runs.back().count += n;
+    if (!runs.empty() && runs.back().first + runs.back().count == line) {
+      ++runs.back().count;
     } else {
-      runs.push_back(line_run{first_line, n});
+      runs.push_back(line_run{line, 1});
     }
   }
   // Row bytes that stay valid until flush_pending(): consecutive calls on adjacent memory are
@@ -166,8 +140,6 @@ class chunk_writer {
   // Closes the open chunk, if any, and opens the next one with the header; line: its first.
   void open_chunk(std::uint64_t line);
   void copy_out(const char* p, std::size_t n);
-  // The segment being filled, a free one taken (empty) when none is.
-  segment& open_segment();
   void push_segment();
   void close_chunk();
   void post(message m);

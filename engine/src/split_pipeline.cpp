@@ -402,18 +402,21 @@ const kept_record* split_run::take_plain(const block_index& ix, std::size_t& rs,
   const std::size_t count = ix.record_count();
   const auto* d = reinterpret_cast<const char*>(win_.data());
   std::size_t k = listed_cursor_;
-  for (;;) {
-    // Without a duplicate pass, runs of them at once; one at a time where a run stops (a
-    // chunk or segment full, or a record that leaves the lane).
-    if (dups_ == nullptr) k = take_batch(list, count, k, rs, shift);
-    if (k >= count) break;
+  for (; k < count; ++k) {
     const kept_record& r = list[k];
-    const std::size_t p = listed_end(r, rs, shift);
-    if (p == NO_END) break;
+    // Window positions (shift: block position minus window position).
+    if (static_cast<std::ptrdiff_t>(r.start) - shift != static_cast<std::ptrdiff_t>(rs)) break;
     const std::uint32_t f = r.flags;
-    const line_end eol = eol_of(r);
+    const auto eol = static_cast<line_end>((f >> RECORD_EOL_SHIFT) & RECORD_EOL_MASK);
+    const auto p = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(r.end) - shift);
     const std::size_t size = p - rs + 1;
-    if (!in_lane(r, p, size)) break;
+    // Not here: an unknown line end, irregular quotes, bytes not yet known clean (check_bytes
+    // looks up their span), a lookup value that may be empty ("" included), a row too big.
+    if (eol == line_end::none || (f & (RECORD_QUOTE | RECORD_QUOTES_REGULAR)) == RECORD_QUOTE ||
+        ((f & RECORD_SPECIAL) != 0 && p > clean_until_) || r.lookup_end - r.lookup_begin < 3 ||
+        size > max_row_bytes_) {
+      break;
+    }
     if (dups_ == nullptr) {
       write_raw_row(rs, size, eol);
     } else {
@@ -434,70 +437,12 @@ const kept_record* split_run::take_plain(const block_index& ix, std::size_t& rs,
     line_ += 1 + (f >> RECORD_INNER_LINES_SHIFT);
     count_eol(eol);
     rs = after_line_end(eol, p);
-    ++k;
   }
   listed_cursor_ = k;
   return k < count && static_cast<std::ptrdiff_t>(list[k].start) - shift ==
                           static_cast<std::ptrdiff_t>(rs)
              ? &list[k]
              : nullptr;
-}
-
-std::size_t split_run::take_batch(const kept_record* list, std::size_t count, std::size_t k,
-                                  std::size_t& rs, std::ptrdiff_t shift) {
-  // Rows go into the open chunk only (the next row of a full one cuts a new one, one at a
-  // time); the line runs extended once, the bytes copied straight into the open segment.
-  std::uint64_t room = writer_->chunk_room();
-  if (room == 0 || k >= count) return k;
-  const auto* d = reinterpret_cast<const char*>(win_.data());
-  const line_end eol0 = eol_of(list[k]);
-  // LF line ends: the bytes go as they are, through append_input's pending run (one copy at
-  // the end); others: each row copied with an LF into the segment, which bounds the run too.
-  char* dst = nullptr;
-  if (eol0 != line_end::lf) {
-    std::size_t space = 0;
-    dst = writer_->segment_space(space);
-    if (dst != nullptr) room = std::min<std::uint64_t>(room, space);
-  }
-  const std::size_t k0 = k;
-  const std::size_t rs0 = rs;
-  const std::uint64_t line0 = line_;
-  std::uint64_t used = 0;
-  for (; k < count; ++k) {
-    const kept_record& r = list[k];
-    const std::size_t p = listed_end(r, rs, shift);
-    if (p == NO_END) break;
-    const line_end eol = eol_of(r);
-    const std::size_t size = p - rs + 1;
-    if ((eol == line_end::lf) != (eol0 == line_end::lf) || !in_lane(r, p, size) ||
-        size > room - used) {
-      break;
-    }
-    if (dst != nullptr) {
-      std::memcpy(dst + used, d + rs, size - 1);
-      dst[used + size - 1] = '\n';
-    }
-    used += size;
-    count_eol(eol);
-    rs = after_line_end(eol, p);
-    const std::uint32_t inner = r.flags >> RECORD_INNER_LINES_SHIFT;
-    if (inner != 0) {  // the next row's line is not the next line: a run of line numbers ends
-      line_ += inner;
-      ++k;
-      break;
-    }
-  }
-  const std::size_t n = k - k0;
-  if (n == 0) return k;
-  line_ += n;
-  result_.result.counts.rows_in += n;
-  writer_->add_rows(line0, n, used);
-  if (dst != nullptr) {
-    writer_->segment_used(used);
-  } else if (eol0 == line_end::lf) {
-    writer_->append_input(d + rs0, used);
-  }
-  return k;
 }
 
 }  // namespace mkbulk::engine::detail

@@ -76,34 +76,6 @@ class split_run {
   // at rs; returns the listed record at rs where it stops (the cursor on it), null when none
   // starts there.
   const kept_record* take_plain(const block_index& ix, std::size_t& rs, std::ptrdiff_t shift);
-  // A listed record's line end kind; and its line end in window positions (shift: block
-  // position minus window position) when it starts at window position rs, else NO_END.
-  [[nodiscard]] static line_end eol_of(const kept_record& r) noexcept {
-    return static_cast<line_end>((r.flags >> RECORD_EOL_SHIFT) & RECORD_EOL_MASK);
-  }
-  static constexpr std::size_t NO_END = ~std::size_t{0};
-  [[nodiscard]] static std::size_t listed_end(const kept_record& r, std::size_t rs,
-                                              std::ptrdiff_t shift) noexcept {
-    if (static_cast<std::ptrdiff_t>(r.start) - shift != static_cast<std::ptrdiff_t>(rs)) return NO_END;
-    return static_cast<std::size_t>(static_cast<std::ptrdiff_t>(r.end) - shift);
-  }
-  // take_plain's runs without a duplicate pass: the listed records list[k..] from rs on that
-  // stay in the lane, one line end kind, as many as the open chunk (and with other line ends
-  // than LF, the open segment) takes, with the last one that spans lines; the first record not
-  // taken returned.
-  std::size_t take_batch(const kept_record* list, std::size_t count, std::size_t k,
-                         std::size_t& rs, std::ptrdiff_t shift);
-  // Whether the listed record r, ending at window position p, size bytes with its LF, is
-  // copied as it is in the lane. Not there: an unknown line end, irregular quotes, bytes not
-  // yet known clean (check_bytes looks up their span), a lookup value that may be empty (""
-  // included), a row too big.
-  [[nodiscard]] bool in_lane(const kept_record& r, std::size_t p, std::size_t size) const noexcept {
-    const std::uint32_t f = r.flags;
-    return eol_of(r) != line_end::none &&
-           (f & (RECORD_QUOTE | RECORD_QUOTES_REGULAR)) != RECORD_QUOTE &&
-           ((f & RECORD_SPECIAL) == 0 || p <= clean_until_) && r.lookup_end - r.lookup_begin >= 3 &&
-           size <= max_row_bytes_;
-  }
   // The record the read-ahead thread listed (typed_verdicts.h) that starts at window position
   // at, in the index of the window's newest block, or null; shift as win_.index() gives it.
   // One cursor for every caller (scan_fast, take_listed, kept_ahead): they ask in increasing
