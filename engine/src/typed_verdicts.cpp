@@ -85,9 +85,6 @@ void typed_verdicts::plan_needed() {
 void typed_verdicts::begin() noexcept {
   rs_ = NONE;
   counts_[0] = counts_[1] = open_counts_[0] = open_counts_[1] = 0;
-  nd_ = 0;
-  open_quote_ = open_special_ = open_inner_ = 0;
-  next_ = 0;
 }
 
 void typed_verdicts::build(const std::uint8_t* d, std::size_t len, const block_masks* masks,
@@ -116,119 +113,44 @@ void typed_verdicts::quotes_checked(const char* text, const block_masks* masks, 
   }
 }
 
-// The two loops, each built twice (MKBULK_POPCNT_CLONES). With a schema, the open record's
-// state (delimiter count, the positions the checks ask for, what its bytes hold) is carried
-// from block to block.
-MKBULK_POPCNT_CLONES void typed_verdicts::walk_typed(const std::uint8_t* d, std::size_t len,
-                                                     const block_masks* masks, std::size_t first,
-                                                     std::size_t last,
-                                                     std::vector<kept_record>& kept) {
-  const auto* text = reinterpret_cast<const char*>(d);
-  // The open record, carried from the last pass (members) in locals.
-  std::size_t rs = rs_;  // its start: none before the block's first line end
-  std::size_t nd = nd_;
-  // Seen in the open record's bytes of earlier blocks: a quote, a special byte, a CR/LF
-  // inside quotes.
-  std::uint64_t open_quote = open_quote_;
-  std::uint64_t open_special = open_special_;
-  std::uint64_t open_inner = open_inner_;
-  const std::uint32_t* next = needed_.data() + next_;  // its next delimiter to note
-  // The open record's delimiters in bits (a block's, from position from on): counted, and the
-  // positions of those asked for noted.
-  const auto take = [&](std::size_t pos0, std::uint64_t bits) __attribute__((always_inline)) {
-    if (bits == 0) return;
-    const std::size_t count = count_bits(bits);
-    note_asked(next, nd, count, pos0, bits, bmi2_, at_.data());
-    nd += count;
-  };
-  // The position of the open record's delimiter j (one asked for).
-  const auto at = [&](std::size_t j) { return at_[j]; };
-  const auto restart = [&](std::size_t at_pos) {
-    rs = at_pos;
-    nd = 0;
-    open_quote = open_special = open_inner = 0;
-    next = needed_.data();
-  };
-  for (std::size_t b = first; b < last; ++b) {
-    const std::size_t pos0 = 64 * b;
-    const walk_bits w(masks[b], pos0, len);
-    const std::uint64_t delims = w.delims;
-    const std::uint64_t q = w.quote;
-    const std::uint64_t sp = w.special;
-    const std::uint64_t inner = w.inner;
-    std::uint64_t from = rs == NONE ? 0 : bits_from(rs, pos0);
-    for (std::uint64_t ends = w.ends; ends != 0; ends &= ends - 1) {
-      const auto i = static_cast<unsigned>(std::countr_zero(ends));
-      const std::size_t p = pos0 + i;
-      if (rs != NONE && p < rs) continue;  // the LF of a CRLF
-      const std::uint32_t eol = eol_flags(text, p, len);
-      if (rs != NONE) {
-        const std::uint64_t below = (std::uint64_t{1} << i) - 1;
-        take(pos0, delims & below & from);
-        const std::uint64_t record = below & from;  // the record's bits in this block
-        value_verdict v = value_verdict::keep;
-        if (nd + 1 == n_fields_ &&
-            typed_record_verdict(text, rs, p, n_fields_, *checker_, at, value_, v) &&
-            v == value_verdict::keep) {
-          std::uint32_t flags = eol;
-          if ((open_quote | (q & record)) != 0) flags |= RECORD_QUOTE;
-          if ((open_special | (sp & record)) != 0) flags |= RECORD_SPECIAL;
-          if ((open_inner | (inner & record)) != 0) flags |= RECORD_INNER_EOL;
-          if ((flags & RECORD_QUOTE) != 0) quotes_checked(text, masks, rs, p, flags);
-          const std::size_t lk_b = lookup_ == 0 ? rs : at(lookup_ - 1) + 1;
-          const std::size_t lk_e = lookup_ + 1 < n_fields_ ? at(lookup_) : p;
-          kept.push_back(kept_record{static_cast<std::uint32_t>(rs), static_cast<std::uint32_t>(p),
-                                     static_cast<std::uint32_t>(lk_b),
-                                     static_cast<std::uint32_t>(lk_e), flags});
-        }
-      }
-      restart(next_start(eol, p));
-      from = rs == NONE ? 0 : (rs - pos0 < 64 ? bits_from(rs, pos0) : 0);
-    }
-    if (rs != NONE && rs < pos0 + 64) {  // the rest of the block belongs to the open record
-      take(pos0, delims & from);
-      open_quote |= q & from;
-      open_special |= sp & from;
-      open_inner |= inner & from;
-    }
-  }
-  rs_ = rs;
-  nd_ = nd;
-  open_quote_ = open_quote;
-  open_special_ = open_special;
-  open_inner_ = open_inner;
-  next_ = static_cast<std::size_t>(next - needed_.data());
-}
-
-std::size_t typed_verdicts::delimiter_at(const block_masks* masks, std::size_t rs,
-                                         std::size_t k) const {
+void typed_verdicts::note_needed(const block_masks* masks, std::size_t rs) {
+  constexpr std::uint32_t SENTINEL = ~std::uint32_t{0};
+  const std::uint32_t* next = needed_.data();
+  if (*next == SENTINEL) return;
   std::size_t b = rs / 64;
   std::uint64_t bits = masks[b].structural & ~masks[b].newline & bits_from(rs, 64 * b);
-  for (;;) {
-    const std::size_t c = count_bits(bits);
-    if (k < c) return 64 * b + select_bit(bits, k, bmi2_);
-    k -= c;
+  for (std::size_t nd = 0;;) {
+    const std::size_t count = count_bits(bits);
+    note_asked(next, nd, count, 64 * b, bits, bmi2_, at_.data());
+    if (*next == SENTINEL) return;
+    nd += count;
     ++b;
     bits = masks[b].structural & ~masks[b].newline;
   }
 }
 
-// Without a schema (no position to carry but the lookup field's), each record's delimiters, quotes, special bytes and inner line ends are
-// counted as the difference of running counts at its start and at its line end (a popcount per
-// mask per 64 bytes and per line end, no per-record state to carry from block to block), and
-// the lookup field's bounds are looked for from its start only when it is listed. The counts
-// go two to a 64-bit word (delimiters and inner line ends; quotes and special bytes), 32 bits
-// each: they start at 0 with each block (begin()), whose positions fit 32 bits (kept_record), so
-// a field never carries into the next and a difference is each field's.
-MKBULK_POPCNT_CLONES void typed_verdicts::walk_plain(const std::uint8_t* d, std::size_t len,
-                                                     const block_masks* masks, std::size_t first,
-                                                     std::size_t last,
-                                                     std::vector<kept_record>& kept) {
+// One loop for both, built twice with and without a schema (walk_plain, walk_typed) and each of
+// those twice (MKBULK_POPCNT_CLONES). Each record's delimiters, quotes, special bytes and inner
+// line ends are counted as the difference of running counts at its start and at its line end
+// (a popcount per mask per 64 bytes and per line end, no per-record state to carry from block
+// to block); only for a record with the header's field count are the positions of the
+// delimiters asked for found, in one walk from its start (note_needed): the lookup field's
+// bounds, and with a schema those of the typed values, whose verdict decides whether it is
+// listed. The counts go two to a 64-bit word (delimiters and inner line ends; quotes and
+// special bytes), 32 bits each: they start at 0 with each block (begin()), whose positions fit
+// 32 bits (kept_record), so a field never carries into the next and a difference is each
+// field's.
+template <bool Typed>
+[[gnu::always_inline]] inline void typed_verdicts::walk(const std::uint8_t* d, std::size_t len,
+                                                        const block_masks* masks,
+                                                        std::size_t first, std::size_t last,
+                                                        std::vector<kept_record>& kept) {
   const auto* text = reinterpret_cast<const char*>(d);
   constexpr std::uint64_t LOW = 0xffffffffU;
   const auto pair = [](std::uint64_t low, std::uint64_t high) __attribute__((always_inline)) {
     return count_bits(low) | (count_bits(high) << 32);
   };
+  const auto at = [this](std::size_t j) __attribute__((always_inline)) { return at_[j]; };
   std::size_t rs = rs_;
   std::uint64_t c_di = counts_[0];  // delimiters | inner line ends << 32, before block b
   std::uint64_t c_qs = counts_[1];  // quotes | special bytes << 32
@@ -247,17 +169,26 @@ MKBULK_POPCNT_CLONES void typed_verdicts::walk_plain(const std::uint8_t* d, std:
       const std::uint32_t eol = eol_flags(text, p, len);
       const std::uint64_t di = e_di - o_di;
       if (rs != NONE && (di & LOW) + 1 == n_fields_) {
-        const std::uint64_t qs = e_qs - o_qs;
-        std::uint32_t flags = eol;
-        if ((qs & LOW) != 0) flags |= RECORD_QUOTE;
-        if ((qs >> 32) != 0) flags |= RECORD_SPECIAL;
-        if ((di >> 32) != 0) flags |= RECORD_INNER_EOL;
-        if ((flags & RECORD_QUOTE) != 0) quotes_checked(text, masks, rs, p, flags);
-        const std::size_t lk_b = lookup_ == 0 ? rs : delimiter_at(masks, rs, lookup_ - 1) + 1;
-        const std::size_t lk_e = lookup_ + 1 < n_fields_ ? delimiter_at(masks, rs, lookup_) : p;
-        kept.push_back(kept_record{static_cast<std::uint32_t>(rs), static_cast<std::uint32_t>(p),
-                                   static_cast<std::uint32_t>(lk_b),
-                                   static_cast<std::uint32_t>(lk_e), flags});
+        note_needed(masks, rs);
+        bool listed = true;
+        if constexpr (Typed) {
+          value_verdict v = value_verdict::keep;
+          listed = typed_record_verdict(text, rs, p, n_fields_, *checker_, at, value_, v) &&
+                   v == value_verdict::keep;
+        }
+        if (listed) {
+          const std::uint64_t qs = e_qs - o_qs;
+          std::uint32_t flags = eol;
+          if ((qs & LOW) != 0) flags |= RECORD_QUOTE;
+          if ((qs >> 32) != 0) flags |= RECORD_SPECIAL;
+          if ((di >> 32) != 0) flags |= RECORD_INNER_EOL;
+          if ((flags & RECORD_QUOTE) != 0) quotes_checked(text, masks, rs, p, flags);
+          const std::size_t lk_b = lookup_ == 0 ? rs : at(lookup_ - 1) + 1;
+          const std::size_t lk_e = lookup_ + 1 < n_fields_ ? at(lookup_) : p;
+          kept.push_back(kept_record{static_cast<std::uint32_t>(rs), static_cast<std::uint32_t>(p),
+                                     static_cast<std::uint32_t>(lk_b),
+                                     static_cast<std::uint32_t>(lk_e), flags});
+        }
       }
       rs = next_start(eol, p);
       o_di = e_di;
@@ -271,6 +202,20 @@ MKBULK_POPCNT_CLONES void typed_verdicts::walk_plain(const std::uint8_t* d, std:
   counts_[1] = c_qs;
   open_counts_[0] = o_di;
   open_counts_[1] = o_qs;
+}
+
+MKBULK_POPCNT_CLONES void typed_verdicts::walk_plain(const std::uint8_t* d, std::size_t len,
+                                                     const block_masks* masks, std::size_t first,
+                                                     std::size_t last,
+                                                     std::vector<kept_record>& kept) {
+  walk<false>(d, len, masks, first, last, kept);
+}
+
+MKBULK_POPCNT_CLONES void typed_verdicts::walk_typed(const std::uint8_t* d, std::size_t len,
+                                                     const block_masks* masks, std::size_t first,
+                                                     std::size_t last,
+                                                     std::vector<kept_record>& kept) {
+  walk<true>(d, len, masks, first, last, kept);
 }
 
 }  // namespace mkbulk::engine::detail

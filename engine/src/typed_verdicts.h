@@ -118,10 +118,13 @@ class typed_verdicts {
 
  private:
   // needed_ and at_: the delimiters asked for (the lookup field's; with pre-flight, the
-  // checks'); their positions in the open record are noted as its delimiter bits are counted.
+  // checks'); their positions in a listed record are noted by note_needed.
   void plan_needed();
-  // build's loop (without and with a schema), in build's file: GCC keeps the clones local to
-  // it.
+  // build's loop (without and with a schema: walk<false>, walk<true>), in build's file: GCC
+  // keeps the clones local to it.
+  template <bool Typed>
+  void walk(const std::uint8_t* d, std::size_t len, const block_masks* masks, std::size_t first,
+            std::size_t last, std::vector<kept_record>& kept);
   MKBULK_POPCNT_CLONES void walk_plain(const std::uint8_t* d, std::size_t len,
                                        const block_masks* masks, std::size_t first,
                                        std::size_t last, std::vector<kept_record>& kept);
@@ -132,9 +135,9 @@ class typed_verdicts {
   // in flags when its quotes are regular (quoted_fields.h).
   void quotes_checked(const char* text, const block_masks* masks, std::size_t rs, std::size_t p,
                       std::uint32_t& flags) const;
-  // The position of the k-th delimiter (from 0) of the record from rs on, which has more.
-  [[gnu::always_inline]] inline std::size_t delimiter_at(const block_masks* masks, std::size_t rs,
-                                                         std::size_t k) const;
+  // The positions of the delimiters asked for (needed_) in the record from rs, which has the
+  // header's field count: at_[j] for each asked j, in one walk over its delimiter bits.
+  [[gnu::always_inline]] inline void note_needed(const block_masks* masks, std::size_t rs);
 
   std::optional<record_checker> checker_;
   char delimiter_;
@@ -144,14 +147,8 @@ class typed_verdicts {
   std::vector<std::uint32_t> needed_;  // delimiter indexes, increasing, then a sentinel
   std::vector<std::size_t> at_;        // by delimiter index: its position (needed ones only)
   std::string value_;
-  // The open record between passes (walk_typed's locals).
-  std::size_t rs_ = ~std::size_t{0};
-  std::size_t nd_ = 0;
-  std::uint64_t open_quote_ = 0;
-  std::uint64_t open_special_ = 0;
-  std::uint64_t open_inner_ = 0;
-  std::size_t next_ = 0;  // into needed_
-  // walk_plain's running counts of delimiter and inner line end bits, and of quote and special
+  std::size_t rs_ = ~std::size_t{0};  // the open record's start: none before a line end
+  // walk's running counts of delimiter and inner line end bits, and of quote and special
   // byte bits (two 32-bit counts a word): before the next 64 bytes it walks, and before the
   // open record. From 0 with each block (begin()).
   std::uint64_t counts_[2] = {0, 0};
