@@ -66,6 +66,10 @@ class input_window {
     const auto* self = this;
     return const_cast<block_index*>(self->index(shift));
   }
+  // Block position x of the index that index() gave with shift, in window positions.
+  [[nodiscard]] static std::size_t window_pos(std::size_t x, std::ptrdiff_t shift) noexcept {
+    return static_cast<std::size_t>(static_cast<std::ptrdiff_t>(x) - shift);
+  }
 
   [[nodiscard]] const std::uint8_t* data() const noexcept { return data_; }
   [[nodiscard]] std::size_t size() const noexcept { return len_; }

@@ -363,10 +363,7 @@ split_run::step split_run::take_listed(std::size_t& rs) {
     const kept_record* r = listed_in(*ix, rs, shift);
     if (r != nullptr && fast_copy_) r = take_plain(*ix, rs, shift);
     if (r == nullptr) return step::ok;
-    // Window positions (shift: block position minus window position).
-    const auto at = [shift](std::uint32_t x) {
-      return static_cast<std::size_t>(static_cast<std::ptrdiff_t>(x) - shift);
-    };
+    const auto at = [shift](std::uint32_t x) { return input_window::window_pos(x, shift); };
     const std::size_t p = at(r->end);
     std::size_t next = 0;
     line_end eol{};
@@ -404,11 +401,10 @@ const kept_record* split_run::take_plain(const block_index& ix, std::size_t& rs,
   std::size_t k = listed_cursor_;
   for (; k < count; ++k) {
     const kept_record& r = list[k];
-    // Window positions (shift: block position minus window position).
-    if (static_cast<std::ptrdiff_t>(r.start) - shift != static_cast<std::ptrdiff_t>(rs)) break;
+    if (input_window::window_pos(r.start, shift) != rs) break;
     const std::uint32_t f = r.flags;
     const auto eol = static_cast<line_end>((f >> RECORD_EOL_SHIFT) & RECORD_EOL_MASK);
-    const auto p = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(r.end) - shift);
+    const std::size_t p = input_window::window_pos(r.end, shift);
     const std::size_t size = p - rs + 1;
     // Not here: an unknown line end, irregular quotes, bytes not yet known clean (check_bytes
     // looks up their span), a lookup value that may be empty ("" included), a row too big.
@@ -422,7 +418,7 @@ const kept_record* split_run::take_plain(const block_index& ix, std::size_t& rs,
     } else {
       // The key hold_back() takes from fast_record: the lookup value's bytes, unquoted (a
       // quoted one goes the other way, which unescapes it).
-      const auto kb = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(r.lookup_begin) - shift);
+      const std::size_t kb = input_window::window_pos(r.lookup_begin, shift);
       if (d[kb] == '"') break;
       const std::uint64_t h =
           lookup_key_hash(std::string_view(d + kb, r.lookup_end - r.lookup_begin));
@@ -439,10 +435,7 @@ const kept_record* split_run::take_plain(const block_index& ix, std::size_t& rs,
     rs = after_line_end(eol, p);
   }
   listed_cursor_ = k;
-  return k < count && static_cast<std::ptrdiff_t>(list[k].start) - shift ==
-                          static_cast<std::ptrdiff_t>(rs)
-             ? &list[k]
-             : nullptr;
+  return k < count && input_window::window_pos(list[k].start, shift) == rs ? &list[k] : nullptr;
 }
 
 }  // namespace mkbulk::engine::detail

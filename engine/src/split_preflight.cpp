@@ -199,10 +199,7 @@ bool split_run::typed_spans(std::size_t rs, std::size_t end) {
 bool split_run::kept_ahead(std::size_t rs, std::size_t end) {
   std::ptrdiff_t shift = 0;
   const kept_record* r = listed_at(rs, shift);
-  if (r == nullptr ||
-      static_cast<std::ptrdiff_t>(r->end) - shift != static_cast<std::ptrdiff_t>(end)) {
-    return false;
-  }
+  if (r == nullptr || input_window::window_pos(r->end, shift) != end) return false;
   partial_rs_ = NO_POS;
   return true;
 }

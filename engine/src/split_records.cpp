@@ -34,7 +34,7 @@ bool split_run::check_bytes(std::size_t rs, std::size_t end, std::string& messag
         ix->span_of(static_cast<std::size_t>(static_cast<std::ptrdiff_t>(rs) + shift),
                     static_cast<std::size_t>(static_cast<std::ptrdiff_t>(end) + shift));
     if (sp != nullptr) {
-      const auto span_end = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(sp->end) - shift);
+      const std::size_t span_end = input_window::window_pos(sp->end, shift);
       if (sp->clean) {
         clean_until_ = span_end;
         return false;
