@@ -11,6 +11,13 @@ find_path(FAST_FLOAT_INCLUDE fast_float/fast_float.h REQUIRED)
 add_library(mkbulk_fast_float INTERFACE)
 target_include_directories(mkbulk_fast_float SYSTEM INTERFACE "${FAST_FLOAT_INCLUDE}")
 
+# ISA-L (libisal-dev) for the chunks' CRC-32C: Debian ships no CMake config for it.
+find_path(ISAL_INCLUDE isa-l/crc.h REQUIRED)
+find_library(ISAL_LIBRARY isal REQUIRED)
+add_library(mkbulk_isal INTERFACE)
+target_include_directories(mkbulk_isal SYSTEM INTERFACE "${ISAL_INCLUDE}")
+target_link_libraries(mkbulk_isal INTERFACE "${ISAL_LIBRARY}")
+
 # cpp-httplib: Debian ships the header plus a compiled libcpp-httplib.so; use both so that the
 # sandbox does not recompile the whole server in every translation unit.
 find_path(HTTPLIB_INCLUDE httplib.h REQUIRED)

@@ -1,5 +1,4 @@
-// CRC-32C (Castagnoli) of chunk files, as the manifest records it. The SSE4.2 crc32 instruction
-// when the CPU has it (checked once at run time), a table-driven scalar loop otherwise.
+// CRC-32C (Castagnoli) of chunk files, as the manifest records it, computed by ISA-L.
 #pragma once
 
 #include <cstddef>
@@ -11,9 +10,5 @@ namespace mkbulk::engine::detail {
 // post-inverted, so crc32c_extend(0, "123456789", 9) == 0xE3069283.
 [[nodiscard]] std::uint32_t crc32c_extend(std::uint32_t crc, const void* data,
                                           std::size_t n) noexcept;
-
-// The portable path, exposed so that tests can check it against the hardware one.
-[[nodiscard]] std::uint32_t crc32c_extend_scalar(std::uint32_t crc, const void* data,
-                                                 std::size_t n) noexcept;
 
 }  // namespace mkbulk::engine::detail

@@ -2,7 +2,6 @@
 // key, and the CRC-32C the chunks are checked with.
 #include <gtest/gtest.h>
 
-#include "../../engine/src/crc32c.h"
 #include "mkbulk/engine/json_text.h"
 #include "split_test_support.h"
 
@@ -90,20 +89,6 @@ TEST(manifest, delimiter_of_format) {
   EXPECT_EQ(delimiter_of_format("csv"), ',');
   EXPECT_EQ(delimiter_of_format("tsv"), '\t');
   EXPECT_EQ(delimiter_of_format("ssv"), ';');
-}
-
-TEST(crc32c, known_answer_and_hardware_equals_scalar) {
-  EXPECT_EQ(detail::crc32c_extend(0, "123456789", 9), 0xE3069283u);
-  EXPECT_EQ(detail::crc32c_extend_scalar(0, "123456789", 9), 0xE3069283u);
-  std::string data;
-  for (int i = 0; i < 10000; ++i) data.push_back(static_cast<char>(i * 7919 % 251));
-  for (std::size_t n : {0u, 1u, 7u, 8u, 9u, 63u, 4096u, 10000u}) {
-    EXPECT_EQ(detail::crc32c_extend(0, data.data(), n), detail::crc32c_extend_scalar(0, data.data(), n));
-  }
-  // Extending in pieces equals one pass.
-  const std::uint32_t a = detail::crc32c_extend(0, data.data(), 1234);
-  EXPECT_EQ(detail::crc32c_extend(a, data.data() + 1234, 10000 - 1234),
-            detail::crc32c_extend(0, data.data(), 10000));
 }
 
 TEST(json_text, escapes_quotes_controls_and_invalid_utf8) {
