@@ -20,11 +20,12 @@ static_assert(STATE_CHOICE_BLOCKS % 64 == 0, "a 64 KiB group starts a word of sp
 
 }  // namespace
 
-MKBULK_POPCNT_CLONES std::uint64_t block_index::pick_start(const std::uint8_t* d,
-                                                           std::size_t len, std::uint8_t delimiter,
-                                                           scan_kernel_fn kernel,
-                                                           std::size_t n_fields,
-                                                           std::uint64_t carried) {
+MKBULK_BIT_LOOP_CLONES std::uint64_t block_index::pick_start(const std::uint8_t* d,
+                                                             std::size_t len,
+                                                             std::uint8_t delimiter,
+                                                             scan_kernel_fn kernel,
+                                                             std::size_t n_fields,
+                                                             std::uint64_t carried) {
   if (n_fields == 0 || len == 0) return carried;
   const std::size_t nb = std::min(PROBE_BLOCKS, (len + 63) / 64);
   probe_.resize(nb);

@@ -160,8 +160,9 @@ split_run::scan_result split_run::scan(std::size_t rs) {
 // mask splits the structural bits into record ends and delimiters, so a record costs one
 // popcount of its delimiter bits instead of a visit per field; the lookup field's bounds come
 // from the few delimiter bits around it. Same decisions as scan(), which the tests check.
-// Built twice on x86-64, with POPCNT and for the baseline (MKBULK_POPCNT_CLONES, block_index.h).
-MKBULK_POPCNT_CLONES split_run::scan_result split_run::scan_fast(std::size_t rs) {
+// Built three times on x86-64: x86-64-v3, POPCNT, the baseline (MKBULK_BIT_LOOP_CLONES,
+// block_index.h).
+MKBULK_BIT_LOOP_CLONES split_run::scan_result split_run::scan_fast(std::size_t rs) {
   const std::uint8_t* d = win_.data();
   const std::size_t len = win_.size();
   scan_carry carry{};

@@ -58,7 +58,7 @@ class split_run {
   // split_pipeline.cpp
   bool main_loop();
   scan_result scan(std::size_t rs);
-  MKBULK_POPCNT_CLONES scan_result scan_fast(std::size_t rs);  // block_index.h
+  MKBULK_BIT_LOOP_CLONES scan_result scan_fast(std::size_t rs);  // block_index.h
   step fast_record(std::size_t rs, std::size_t p, line_end eol, std::size_t nd,
                    std::size_t lk_b, std::size_t lk_e, bool has_special);
   // scan_fast's records listed ahead by the read-ahead thread (typed_verdicts.h), from rs on

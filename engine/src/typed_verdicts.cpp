@@ -130,10 +130,10 @@ void typed_verdicts::note_needed(const block_masks* masks, std::size_t rs) {
 }
 
 // One loop for both, built twice with and without a schema (walk_plain, walk_typed) and each of
-// those twice (MKBULK_POPCNT_CLONES). Each record's delimiters, quotes, special bytes and inner
-// line ends are counted as the difference of running counts at its start and at its line end
-// (a popcount per mask per 64 bytes and per line end, no per-record state to carry from block
-// to block); only for a record with the header's field count are the positions of the
+// those three times (MKBULK_BIT_LOOP_CLONES). Each record's delimiters, quotes, special bytes
+// and inner line ends are counted as the difference of running counts at its start and at its
+// line end (a popcount per mask per 64 bytes and per line end, no per-record state to carry
+// from block to block); only for a record with the header's field count are the positions of the
 // delimiters asked for found, in one walk from its start (note_needed): the lookup field's
 // bounds, and with a schema those of the typed values, whose verdict decides whether it is
 // listed. The counts go two to a 64-bit word (delimiters and inner line ends; quotes and
@@ -204,17 +204,17 @@ template <bool Typed>
   open_counts_[1] = o_qs;
 }
 
-MKBULK_POPCNT_CLONES void typed_verdicts::walk_plain(const std::uint8_t* d, std::size_t len,
-                                                     const block_masks* masks, std::size_t first,
-                                                     std::size_t last,
-                                                     std::vector<kept_record>& kept) {
+MKBULK_BIT_LOOP_CLONES void typed_verdicts::walk_plain(const std::uint8_t* d, std::size_t len,
+                                                       const block_masks* masks, std::size_t first,
+                                                       std::size_t last,
+                                                       std::vector<kept_record>& kept) {
   walk<false>(d, len, masks, first, last, kept);
 }
 
-MKBULK_POPCNT_CLONES void typed_verdicts::walk_typed(const std::uint8_t* d, std::size_t len,
-                                                     const block_masks* masks, std::size_t first,
-                                                     std::size_t last,
-                                                     std::vector<kept_record>& kept) {
+MKBULK_BIT_LOOP_CLONES void typed_verdicts::walk_typed(const std::uint8_t* d, std::size_t len,
+                                                       const block_masks* masks, std::size_t first,
+                                                       std::size_t last,
+                                                       std::vector<kept_record>& kept) {
   walk<true>(d, len, masks, first, last, kept);
 }
 

@@ -125,12 +125,12 @@ class typed_verdicts {
   template <bool Typed>
   void walk(const std::uint8_t* d, std::size_t len, const block_masks* masks, std::size_t first,
             std::size_t last, std::vector<kept_record>& kept);
-  MKBULK_POPCNT_CLONES void walk_plain(const std::uint8_t* d, std::size_t len,
-                                       const block_masks* masks, std::size_t first,
-                                       std::size_t last, std::vector<kept_record>& kept);
-  MKBULK_POPCNT_CLONES void walk_typed(const std::uint8_t* d, std::size_t len,
-                                       const block_masks* masks, std::size_t first,
-                                       std::size_t last, std::vector<kept_record>& kept);
+  MKBULK_BIT_LOOP_CLONES void walk_plain(const std::uint8_t* d, std::size_t len,
+                                         const block_masks* masks, std::size_t first,
+                                         std::size_t last, std::vector<kept_record>& kept);
+  MKBULK_BIT_LOOP_CLONES void walk_typed(const std::uint8_t* d, std::size_t len,
+                                         const block_masks* masks, std::size_t first,
+                                         std::size_t last, std::vector<kept_record>& kept);
   // A listed record with quotes, [rs, p): RECORD_QUOTES_REGULAR and its inner line count set
   // in flags when its quotes are regular (quoted_fields.h).
   void quotes_checked(const char* text, const block_masks* masks, std::size_t rs, std::size_t p,
