@@ -20,6 +20,16 @@ static_assert(STATE_CHOICE_BLOCKS % 64 == 0, "a 64 KiB group starts a word of sp
 
 }  // namespace
 
+block_index::block_index(std::pmr::memory_resource* arena, std::size_t max_len)
+    : masks_(arena), state_(arena), special_blocks_(arena), kept_(arena) {
+  const std::size_t nb = (max_len + 63) / 64;
+  masks_.reserve(nb);
+  state_.reserve(nb + 1);
+  special_blocks_.reserve((nb + 63) / 64);
+  // Room for records of 80 bytes on average (the generated export's are about 180).
+  kept_.reserve(max_len / 80);
+}
+
 MKBULK_BIT_LOOP_CLONES std::uint64_t block_index::pick_start(const std::uint8_t* d,
                                                              std::size_t len,
                                                              std::uint8_t delimiter,

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <memory_resource>
 #include <vector>
 
 #include "mkbulk/engine/scan_kernel.h"
@@ -69,6 +70,11 @@ struct checked_span {
 
 class block_index {
  public:
+  block_index() = default;
+  // With its per-block arrays for blocks of up to max_len bytes reserved once from arena (it
+  // must outlive the index): the read-ahead thread's indexes take them from the unused end of
+  // their read block's huge page (input_window, huge_pages.h).
+  block_index(std::pmr::memory_resource* arena, std::size_t max_len);
   // Indexes len bytes at d (readable in whole 64-byte blocks: the caller pads them); with
   // verdicts, also lists the block's whole records (with pre-flight, those whose typed values
   // are all kept). n_fields (the header's; 0: unknown) picks the quote state at the block's
@@ -124,11 +130,11 @@ class block_index {
   [[nodiscard]] const checked_span* span_of(std::size_t begin, std::size_t end) const noexcept;
 
  private:
-  std::vector<block_masks> masks_;    // per block, for the reader's quote state, in place
-  std::vector<std::uint64_t> state_;  // the reader's quote state before each block (one more)
-  std::vector<std::uint64_t> special_blocks_;  // bit k: block k holds a special byte
+  std::pmr::vector<block_masks> masks_;    // per block, for the reader's quote state, in place
+  std::pmr::vector<std::uint64_t> state_;  // the reader's quote state before each block (one more)
+  std::pmr::vector<std::uint64_t> special_blocks_;  // bit k: block k holds a special byte
   std::vector<checked_span> spans_;
-  std::vector<kept_record> kept_;  // in increasing order
+  std::pmr::vector<kept_record> kept_;  // in increasing order
   std::size_t len_ = 0;             // the block's bytes
   bool listed_ = false;
   std::vector<block_masks> probe_;  // pick_start's

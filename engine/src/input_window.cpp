@@ -18,25 +18,20 @@ namespace {
 constexpr std::size_t SLOTS_READ_AHEAD = 4;  // one parsed, up to three read ahead
 constexpr std::size_t SLOTS_INLINE = 2;      // the window's and the next
 constexpr int POLL_MS = 100;                 // a pipe's reader looks for a stop this often
-constexpr std::size_t HUGE_PAGE = std::size_t{2} << 20;
 
-void free_block(std::uint8_t* p) { std::free(p); }
-
-// A block's buffer: at least half a 2 MiB page (the default block is 1 MiB) goes into
-// transparent huge pages: read(2)'s copy into it measured cheaper (reader's system time 0.21-0.24
-// s against 0.26-0.33 s per GiB), and both threads' passes over it miss the TLB less often.
-// RSS then counts the whole page once it is touched.
-block_buffer new_block_buffer(std::size_t n) {
-  const bool huge = n >= HUGE_PAGE / 2;
-  const std::size_t size = huge ? (n + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE : n;
-  void* p = huge ? std::aligned_alloc(HUGE_PAGE, size) : std::malloc(size);
-  if (p == nullptr) throw std::bad_alloc();
-#if defined(MADV_HUGEPAGE)
-  if (huge) (void)::madvise(p, size, MADV_HUGEPAGE);  // a hint: without THP, plain pages
-#endif
-  return {static_cast<std::uint8_t*>(p), &free_block};
+// The unused end of a read block's buffer (bytes of usable, from 64-byte alignment on) as an
+// arena (none left: the heap alone).
+std::unique_ptr<tail_resource> tail_arena(std::uint8_t* buf, std::size_t bytes,
+                                          std::size_t usable) {
+  const std::size_t at = std::min((bytes + 63) / 64 * 64, usable);
+  return std::make_unique<tail_resource>(buf + at, usable - at);
 }
 }  // namespace
+
+input_window::slot::slot(std::size_t bytes, std::size_t block)
+    : buf(huge_page_buffer(bytes, usable)),
+      arena(tail_arena(buf.get(), bytes, usable)),
+      index(arena.get(), block) {}
 
 input_window::~input_window() {
   stop_reader();
@@ -84,11 +79,12 @@ bool input_window::open(const std::string& path, std::size_t capacity, std::size
   }
   cap_ = capacity;
   block_ = std::min(block, capacity);
-  slots_.resize(read_ahead ? SLOTS_READ_AHEAD : SLOTS_INLINE);
-  for (std::size_t i = 0; i < slots_.size(); ++i) {
+  const std::size_t n = read_ahead ? SLOTS_READ_AHEAD : SLOTS_INLINE;
+  slots_.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
     // Not value-initialised: pages are only touched as data arrives.
-    slots_[i].buf = new_block_buffer(HEAD_ROOM + block_ + WINDOW_PADDING);
-    free_.push_back(slots_.size() - 1 - i);
+    slots_.emplace_back(HEAD_ROOM + block_ + WINDOW_PADDING, block_);
+    free_.push_back(n - 1 - i);
   }
   if (read_ahead) thread_ = std::thread([this] { run_reader(); });
   return true;

@@ -14,18 +14,19 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <memory_resource>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "block_index.h"
+#include "huge_pages.h"
 #include "mkbulk/engine/split.h"
 
 namespace mkbulk::engine::detail {
 
 inline constexpr std::size_t WINDOW_PADDING = 128;
-using block_buffer = std::unique_ptr<std::uint8_t[], void (*)(std::uint8_t*)>;  // freed by free()
 
 class input_window {
  public:
@@ -84,7 +85,12 @@ class input_window {
   static constexpr std::size_t NONE = ~std::size_t{0};
   static constexpr std::size_t HEAD_ROOM = std::size_t{64} << 10;  // for the window's tail
   struct slot {
-    block_buffer buf{nullptr, nullptr};  // head room, block, padding
+    // buf: bytes bytes of head room, block and padding, then what its huge page has left
+    // (usable in all), which arena hands out to index.
+    slot(std::size_t bytes, std::size_t block);
+    std::size_t usable = 0;
+    block_buffer buf{nullptr, nullptr};
+    std::unique_ptr<tail_resource> arena;
     std::size_t len = 0;                  // bytes read into the block
     std::size_t used = 0;                 // of them, moved into the large buffer
     bool last = false;                    // the input ended after these bytes

@@ -89,7 +89,7 @@ void typed_verdicts::begin() noexcept {
 
 void typed_verdicts::build(const std::uint8_t* d, std::size_t len, const block_masks* masks,
                            std::size_t first, std::size_t last, bool switched,
-                           std::vector<kept_record>& kept) {
+                           std::pmr::vector<kept_record>& kept) {
   if (n_fields_ == 0) return;
   if (switched) begin();  // the masks' state flips at first: no record is listed across it
   if (checker_) {
@@ -144,7 +144,7 @@ template <bool Typed>
 [[gnu::always_inline]] inline void typed_verdicts::walk(const std::uint8_t* d, std::size_t len,
                                                         const block_masks* masks,
                                                         std::size_t first, std::size_t last,
-                                                        std::vector<kept_record>& kept) {
+                                                        std::pmr::vector<kept_record>& kept) {
   const auto* text = reinterpret_cast<const char*>(d);
   constexpr std::uint64_t LOW = 0xffffffffU;
   const auto pair = [](std::uint64_t low, std::uint64_t high) __attribute__((always_inline)) {
@@ -207,14 +207,14 @@ template <bool Typed>
 MKBULK_BIT_LOOP_CLONES void typed_verdicts::walk_plain(const std::uint8_t* d, std::size_t len,
                                                        const block_masks* masks, std::size_t first,
                                                        std::size_t last,
-                                                       std::vector<kept_record>& kept) {
+                                                       std::pmr::vector<kept_record>& kept) {
   walk<false>(d, len, masks, first, last, kept);
 }
 
 MKBULK_BIT_LOOP_CLONES void typed_verdicts::walk_typed(const std::uint8_t* d, std::size_t len,
                                                        const block_masks* masks, std::size_t first,
                                                        std::size_t last,
-                                                       std::vector<kept_record>& kept) {
+                                                       std::pmr::vector<kept_record>& kept) {
   walk<true>(d, len, masks, first, last, kept);
 }
 

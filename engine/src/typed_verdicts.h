@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <memory_resource>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -114,7 +115,8 @@ class typed_verdicts {
   // reader's state was chosen afresh and flipped at first (no record is listed across it).
   // Appends to kept in increasing order.
   void build(const std::uint8_t* d, std::size_t len, const block_masks* masks,
-             std::size_t first, std::size_t last, bool switched, std::vector<kept_record>& kept);
+             std::size_t first, std::size_t last, bool switched,
+             std::pmr::vector<kept_record>& kept);
 
  private:
   // needed_ and at_: the delimiters asked for (the lookup field's; with pre-flight, the
@@ -124,13 +126,13 @@ class typed_verdicts {
   // keeps the clones local to it.
   template <bool Typed>
   void walk(const std::uint8_t* d, std::size_t len, const block_masks* masks, std::size_t first,
-            std::size_t last, std::vector<kept_record>& kept);
+            std::size_t last, std::pmr::vector<kept_record>& kept);
   MKBULK_BIT_LOOP_CLONES void walk_plain(const std::uint8_t* d, std::size_t len,
                                          const block_masks* masks, std::size_t first,
-                                         std::size_t last, std::vector<kept_record>& kept);
+                                         std::size_t last, std::pmr::vector<kept_record>& kept);
   MKBULK_BIT_LOOP_CLONES void walk_typed(const std::uint8_t* d, std::size_t len,
                                          const block_masks* masks, std::size_t first,
-                                         std::size_t last, std::vector<kept_record>& kept);
+                                         std::size_t last, std::pmr::vector<kept_record>& kept);
   // A listed record with quotes, [rs, p): RECORD_QUOTES_REGULAR and its inner line count set
   // in flags when its quotes are regular (quoted_fields.h).
   void quotes_checked(const char* text, const block_masks* masks, std::size_t rs, std::size_t p,

@@ -200,7 +200,7 @@ TEST(typed_verdicts, the_parsers_list_of_a_block_is_the_readers) {
       if (k.name == supported_scan_kernels()[0].name) {
         typed_verdicts unswitched(',', 3, 1);
         unswitched.begin();
-        std::vector<kept_record> all;
+        std::pmr::vector<kept_record> all;
         for (std::size_t first = 0; first < by_reader.blocks(); first += STATE_CHOICE_BLOCKS) {
           unswitched.build(buf.data(), text.size(), by_reader.masks(), first,
                            std::min(first + STATE_CHOICE_BLOCKS, by_reader.blocks()), false, all);
