@@ -34,7 +34,7 @@ struct chunk_writer_options {
   chunk_sink* sink = nullptr;
   // Line runs kept in the finished chunks' chunk_info; past this many, each further chunk's
   // runs go to out_dir/manifest.runs.part once the sink has seen them (flat memory).
-  std::uint64_t runs_kept = std::uint64_t{1} << 16;
+  std::uint64_t runs_kept = std::uint64_t{1} << 12;
 };
 
 class chunk_writer {
