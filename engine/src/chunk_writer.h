@@ -33,9 +33,9 @@ struct chunk_writer_options {
   bool fsync_chunks = false;
   chunk_sink* sink = nullptr;
   // Line runs kept in the finished chunks' chunk_info; past this many, each further chunk's
-  // runs go to out_dir/manifest.runs.part once the sink has seen them (flat memory). Few: each
-  // new 4 KiB page of heap they fill costs a first touch (huge_pages.h).
-  std::uint64_t runs_kept = std::uint64_t{1} << 12;
+  // runs go to out_dir/manifest.runs.part once the sink has seen them (flat memory). The
+  // split's result then has no runs for those chunks (manifest.json has them all).
+  std::uint64_t runs_kept = std::uint64_t{1} << 16;
 };
 
 class chunk_writer {
