@@ -44,6 +44,7 @@ struct kept_record {
   std::uint32_t lookup_begin;
   std::uint32_t lookup_end;
   std::uint32_t flags;
+  bool operator==(const kept_record&) const = default;
 };
 // kept_record::flags: a quote; a special byte (NUL or >= 0x80, as the kernel marks them); a CR or
 // LF inside quotes.

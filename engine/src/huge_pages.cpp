@@ -12,15 +12,15 @@ namespace {
 void free_buffer(std::uint8_t* p) { std::free(p); }
 }  // namespace
 
-block_buffer huge_page_buffer(std::size_t n, std::size_t& usable) {
+huge_buffer huge_page_buffer(std::size_t n) {
   const bool huge = n >= HUGE_PAGE / 2;
-  usable = huge ? (n + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE : n;
+  const std::size_t usable = huge ? (n + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE : n;
   void* p = huge ? std::aligned_alloc(HUGE_PAGE, usable) : std::malloc(usable);
   if (p == nullptr) throw std::bad_alloc();
 #if defined(MADV_HUGEPAGE)
   if (huge) (void)::madvise(p, usable, MADV_HUGEPAGE);  // a hint: without THP, plain pages
 #endif
-  return {static_cast<std::uint8_t*>(p), &free_buffer};
+  return {block_buffer(static_cast<std::uint8_t*>(p), &free_buffer), usable};
 }
 
 void* tail_resource::do_allocate(std::size_t bytes, std::size_t align) {

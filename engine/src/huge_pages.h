@@ -17,6 +17,11 @@ inline constexpr std::size_t HUGE_PAGE = std::size_t{2} << 20;
 
 using block_buffer = std::unique_ptr<std::uint8_t[], void (*)(std::uint8_t*)>;  // freed by free()
 
+struct huge_buffer {
+  block_buffer data;
+  std::size_t usable;  // bytes at data that are ours
+};
+
 // At least n bytes, not zeroed (pages are touched as used). From half a 2 MiB page on: whole
 // 2 MiB pages, aligned to one and advised MADV_HUGEPAGE (a hint: without transparent huge pages,
 // small ones), and usable is the rounded size; below, plain malloc'd memory and usable is n.
@@ -24,7 +29,7 @@ using block_buffer = std::unique_ptr<std::uint8_t[], void (*)(std::uint8_t*)>;  
 // in read(2)'s copy into it (the reader's system time 0.21-0.24 s against 0.26-0.33 s a GiB),
 // and both threads' passes over it miss the TLB less often; RSS counts a whole page once it
 // is touched.
-block_buffer huge_page_buffer(std::size_t n, std::size_t& usable);
+huge_buffer huge_page_buffer(std::size_t n);
 
 // A memory resource over bytes of memory at begin (such a buffer's unused end), then the heap:
 // each allocation is cut from what is left there while it fits (a bump pointer), from the

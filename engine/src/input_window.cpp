@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <utility>
 
 namespace mkbulk::engine::detail {
 namespace {
@@ -28,9 +29,9 @@ std::unique_ptr<tail_resource> tail_arena(std::uint8_t* buf, std::size_t bytes,
 }
 }  // namespace
 
-input_window::slot::slot(std::size_t bytes, std::size_t block)
-    : buf(huge_page_buffer(bytes, usable)),
-      arena(tail_arena(buf.get(), bytes, usable)),
+input_window::slot::slot(huge_buffer b, std::size_t bytes, std::size_t block)
+    : buf(std::move(b.data)),
+      arena(tail_arena(buf.get(), bytes, b.usable)),
       index(arena.get(), block) {}
 
 input_window::~input_window() {

@@ -84,10 +84,10 @@ class input_window {
   static constexpr std::size_t NONE = ~std::size_t{0};
   static constexpr std::size_t HEAD_ROOM = std::size_t{64} << 10;  // for the window's tail
   struct slot {
-    // buf: bytes bytes of head room, block and padding, then what its huge page has left
-    // (usable in all), which arena hands out to index.
-    slot(std::size_t bytes, std::size_t block);
-    std::size_t usable = 0;
+    // buf: bytes bytes of head room, block and padding, then what its huge page has left,
+    // which arena hands out to index.
+    slot(std::size_t bytes, std::size_t block) : slot(huge_page_buffer(bytes), bytes, block) {}
+    slot(huge_buffer b, std::size_t bytes, std::size_t block);
     block_buffer buf{nullptr, nullptr};
     std::unique_ptr<tail_resource> arena;
     std::size_t len = 0;                  // bytes read into the block
