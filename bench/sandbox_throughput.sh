@@ -15,6 +15,9 @@ cd "$(dirname "$0")/.."
 build=${1:-build/release}
 runs=${2:-3}
 bin=$build/tools/sandbox/mkbulk-sandbox
+# shellcheck source=bench/bench_build.sh
+source bench/bench_build.sh
+bench_up_to_date "$build" mkbulk-sandbox
 [ -x "$bin" ] || { echo "no $bin: build the mkbulk-sandbox target first" >&2; exit 2; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/mkbulk-sandbox-bench.XXXXXX")
 pid=

@@ -28,6 +28,9 @@ if [[ -z "$build" ]]; then
 fi
 mkbulk="$build/tools/mkbulk/mkbulk"
 gen="$build/tools/gen/mkbulk-gen"
+# shellcheck source=bench/bench_build.sh
+source "$repo/bench/bench_build.sh"
+bench_up_to_date "$build" mkbulk mkbulk-gen
 [[ -x "$mkbulk" && -x "$gen" ]] || { echo "build mkbulk and mkbulk-gen first (looked in '$build')" >&2; exit 2; }
 command -v hyperfine >/dev/null || { echo "hyperfine is needed" >&2; exit 2; }
 

@@ -30,6 +30,9 @@ fi
 mkbulk="$build/tools/mkbulk/mkbulk"
 gen="$build/tools/gen/mkbulk-gen"
 sandbox="$build/tools/sandbox/mkbulk-sandbox"
+# shellcheck source=bench/bench_build.sh
+source "$repo/bench/bench_build.sh"
+bench_up_to_date "$build" mkbulk mkbulk-gen mkbulk-sandbox
 [[ -x "$mkbulk" && -x "$gen" && -x "$sandbox" ]] ||
   { echo "build mkbulk, mkbulk-gen and mkbulk-sandbox first (looked in '$build')" >&2; exit 2; }
 command -v hyperfine >/dev/null || { echo "hyperfine is needed" >&2; exit 2; }

@@ -22,6 +22,9 @@ build=${1:-build/release}
 mkbulk=$build/tools/mkbulk/mkbulk
 sandbox=$build/tools/sandbox/mkbulk-sandbox
 gen=$build/tools/gen/mkbulk-gen
+# shellcheck source=bench/bench_build.sh
+source bench/bench_build.sh
+bench_up_to_date "$build" mkbulk mkbulk-sandbox mkbulk-gen
 for b in "$mkbulk" "$sandbox" "$gen"; do
   [ -x "$b" ] || { echo "missing $b: build the mkbulk, mkbulk-sandbox and mkbulk-gen targets" >&2; exit 1; }
 done
