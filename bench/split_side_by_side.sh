@@ -4,8 +4,9 @@
 # multi-line notes, 0.1% defects) that is in the page cache, times `cat > file`, `cp`,
 # GNU `split -C 10000000` and `mkbulk split`, all writing to the same disk (the work directory),
 # with hyperfine in interleaved rounds; prints the medians and each tool's time relative to
-# split -C (and the spread of that ratio per round); then the peak
-# RSS of mkbulk split at 1 GiB (file) and 4 GiB (the file four times through standard input).
+# split -C (and the spread of that ratio per round, the rounds each mkbulk command won and a
+# sign test of them); then the peak RSS of mkbulk split at 1 GiB (file) and 4 GiB (the file four
+# times through standard input).
 # `mkbulk split --duplicates off` is the like-for-like comparison with split -C (one pass, no
 # lookup-key grouping); plain `mkbulk split` runs the default `--duplicates merge` (two passes)
 # and is timed beside it so the cost of the duplicate pass shows in the same run.
@@ -62,7 +63,7 @@ cmds=(-n "cat > file" "cat '$input' > '$work/out/cat.csv'"
 bench_rounds "$work" "$runs" "${cmds[@]}"
 
 python3 - "$bytes" "$work"/hyperfine-round-*.json <<'PY'
-import json, statistics, sys
+import json, math, statistics, sys
 size = int(sys.argv[1])
 rounds = [{r["command"]: r for r in json.load(open(f))["results"]} for f in sys.argv[2:]]
 names = ["cat > file", "cp", "split -C 10000000", "mkbulk split --duplicates off",
@@ -85,6 +86,13 @@ for n in ("mkbulk split --duplicates off", "mkbulk split", "mkbulk split (base)"
         print(f"{n} throughput relative to split -C: {base / mk:.2f} (>= 1.00 means at least "
               f"as fast; per round: median {med(per_round):.2f}, min {min(per_round):.2f}, "
               f"max {max(per_round):.2f}); CPU per run: {user:.2f} s user, {system:.2f} s sys")
+        # Rounds won (a tie counts as lost) and the one-sided sign test's p: the chance of as
+        # many wins or more if each round were a coin toss. Pool the rounds of several runs
+        # (hyperfine-round-*.json of each) the same way to judge them together.
+        wins = sum(t < s for s, t in zip(wall["split -C 10000000"], wall[n]))
+        k = len(per_round)
+        p = sum(math.comb(k, j) for j in range(wins, k + 1)) / 2 ** k
+        print(f"  faster than split -C in {wins} of {k} rounds (one-sided sign test p = {p:.3g})")
 PY
 
 echo "peak RSS of mkbulk split --duplicates off (and of the default merge at 1 GiB):"
