@@ -90,6 +90,49 @@ TEST(result_matcher, chunk_disagreeing_with_its_manifest_is_an_error) {
   std::string error;
   EXPECT_FALSE(m.load_chunk(CHUNK, ',', chunk_of(4, {{2, 4}}), error));
   EXPECT_FALSE(error.empty());
+  error.clear();  // the row count right, the line runs one row short
+  EXPECT_FALSE(m.load_chunk(CHUNK, ',', chunk_of(5, {{2, 2}, {10, 2}}), error));
+  EXPECT_NE(error.find("more rows than the manifest"), std::string::npos) << error;
+  error.clear();  // fewer rows than the manifest says
+  EXPECT_FALSE(m.load_chunk(CHUNK, ',', chunk_of(6, {{2, 2}, {10, 4}}), error));
+  EXPECT_NE(error.find("5 rows, the manifest says 6"), std::string::npos) << error;
+}
+
+TEST(result_matcher, each_result_file_starts_from_every_line) {
+  // The failures and then the warnings of one job, on one loaded chunk: a row may be in both.
+  result_matcher m;
+  std::string error;
+  ASSERT_TRUE(m.load_chunk(CHUNK, ',', chunk_of(5, {{2, 2}, {10, 3}}), error)) << error;
+  const std::string result = "email,firstName,company,Reason\nc@x.com,Cy,Acme,r\n";
+  for (int call = 0; call < 2; ++call) {
+    const auto rows = m.match(result);
+    ASSERT_EQ(rows.size(), 1U);
+    EXPECT_EQ(rows[0].source_line, 10U) << "call " << call;
+  }
+}
+
+TEST(result_matcher, lines_across_many_runs) {
+  // One row per run (each source record after a multi-line one), the rows asked for last
+  // first: each takes the line of its own run.
+  std::string chunk = "email,n\n";
+  std::vector<engine::line_run> runs;
+  for (std::uint64_t i = 0; i < 40; ++i) {
+    const std::string n = std::to_string(i);
+    chunk.append("r").append(n).append("@x.com,").append(n).append("\n");
+    runs.push_back({100 + 3 * i, 1});
+  }
+  result_matcher m;
+  std::string error;
+  ASSERT_TRUE(m.load_chunk(chunk, ',', chunk_of(40, runs), error)) << error;
+  const auto rows = m.match("email,n,Reason\nr39@x.com,39,a\nr0@x.com,0,b\nr17@x.com,17,c\n");
+  ASSERT_EQ(rows.size(), 3U);
+  EXPECT_EQ(rows[0].source_line, 100U + 3 * 39);
+  EXPECT_EQ(rows[1].source_line, 100U);
+  EXPECT_EQ(rows[2].source_line, 100U + 3 * 17);
+  EXPECT_EQ(rows[2].values, (std::vector<std::string>{"r17@x.com", "17"}));
+  const auto all = m.all_rows("boom");
+  ASSERT_EQ(all.size(), 40U);
+  for (std::uint64_t i = 0; i < 40; ++i) EXPECT_EQ(all[i].source_line, 100 + 3 * i);
 }
 
 TEST(result_matcher, all_rows_of_a_failed_job) {

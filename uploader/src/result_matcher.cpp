@@ -1,29 +1,38 @@
-// result_matcher: the multiset of chunk rows by value, filled from the chunk read back with
-// record_reader and consumed by the rows of Marketo's result files.
+// result_matcher: the result file's rows keyed by value, then one walk over the chunk read back
+// with record_reader and its manifest's line runs, each chunk row giving its line to the next
+// result row that waits for its key.
 #include "mkbulk/upload/result_matcher.h"
+
+#include <charconv>
+#include <unordered_map>
 
 #include "mkbulk/engine/record_reader.h"
 
 namespace mkbulk::upload {
+namespace {
+// A record of one empty field and no bytes: a blank line, which is no row.
+bool blank(const std::vector<std::string>& fields, const engine::record_reader& reader) {
+  return fields.size() == 1 && fields[0].empty() && reader.raw().empty();
+}
+}  // namespace
 
-std::string row_key(const std::vector<std::string>& fields, std::size_t count) {
-  std::string key;
+void row_key(const std::vector<std::string>& fields, std::size_t count, std::string& key) {
+  key.clear();
   for (std::size_t i = 0; i < count && i < fields.size(); ++i) {
-    key += std::to_string(fields[i].size());
+    char digits[24];
+    const auto r = std::to_chars(digits, digits + sizeof digits, fields[i].size());
+    key.append(digits, r.ptr);
     key += ':';
     key += fields[i];
   }
-  return key;
 }
 
 bool result_matcher::load_chunk(std::string_view chunk_text, char delimiter,
                                 const engine::chunk_info& chunk, std::string& error) {
   delimiter_ = delimiter;
+  text_ = chunk_text;
+  runs_ = chunk.line_runs;
   header_.clear();
-  rows_.clear();
-  lines_.clear();
-  by_key_.clear();
-  next_.clear();
   engine::record_reader reader(chunk_text, delimiter);
   std::vector<std::string> fields;
   if (!reader.next(fields)) {
@@ -31,17 +40,17 @@ bool result_matcher::load_chunk(std::string_view chunk_text, char delimiter,
     return false;
   }
   header_ = fields;
+  // The rows the manifest gives lines for: at most its row count.
+  std::uint64_t lines = 0;
+  for (const engine::line_run& r : runs_) lines += r.count;
+  lines = std::min(lines, chunk.rows);
   std::uint64_t k = 0;
   while (reader.next(fields)) {
-    if (fields.size() == 1 && fields[0].empty() && reader.raw().empty()) continue;
-    const std::uint64_t line = chunk.source_line_of_row(k);
-    if (line == 0) {
+    if (blank(fields, reader)) continue;
+    if (k == lines) {
       error = chunk.file + ": more rows than the manifest's " + std::to_string(chunk.rows);
       return false;
     }
-    by_key_[row_key(fields, fields.size())].push_back(rows_.size());
-    rows_.push_back(fields);
-    lines_.push_back(line);
     ++k;
   }
   if (k != chunk.rows) {
@@ -52,41 +61,69 @@ bool result_matcher::load_chunk(std::string_view chunk_text, char delimiter,
   return true;
 }
 
-std::vector<matched_row> result_matcher::match(std::string_view result_text) {
+template <class F>
+void result_matcher::for_each_row(F&& f) const {
+  engine::record_reader reader(text_, delimiter_);
+  std::vector<std::string> fields;
+  if (!reader.next(fields)) return;  // the header
+  std::size_t run = 0;
+  std::uint64_t in_run = 0;
+  while (reader.next(fields)) {
+    if (blank(fields, reader)) continue;
+    while (run < runs_.size() && in_run == runs_[run].count) {
+      ++run;
+      in_run = 0;
+    }
+    if (run == runs_.size()) return;  // not after load_chunk's check
+    if (!f(fields, runs_[run].first + in_run)) return;
+    ++in_run;
+  }
+}
+
+std::vector<matched_row> result_matcher::match(std::string_view result_text) const {
   std::vector<matched_row> out;
   if (result_text.empty()) return out;
+  // key -> the result rows (indexes into out) that wait for a line of it, in file order, and
+  // how many of them have one.
+  struct waiting {
+    std::vector<std::size_t> rows;
+    std::size_t tied = 0;
+  };
+  std::unordered_map<std::string, waiting> by_key;
   engine::record_reader reader(result_text, delimiter_);
   std::vector<std::string> fields;
   if (!reader.next(fields)) return out;  // the header (its last column's name may vary)
+  std::string key;
   while (reader.next(fields)) {
-    if (fields.size() == 1 && fields[0].empty() && reader.raw().empty()) continue;
+    if (blank(fields, reader)) continue;
     matched_row m;
     if (!fields.empty()) {
-      m.reason = fields.back();
+      m.reason = std::move(fields.back());
       fields.pop_back();
     }
-    const std::string key = row_key(fields, fields.size());
-    auto it = by_key_.find(key);
-    if (it != by_key_.end()) {
-      std::size_t& next = next_[key];
-      if (next < it->second.size()) {
-        const std::size_t row = it->second[next++];
-        m.source_line = lines_[row];
-        m.values = rows_[row];
-        out.push_back(std::move(m));
-        continue;
-      }
-    }
-    m.values = std::move(fields);  // untied: no remaining line has these values
+    row_key(fields, fields.size(), key);
+    by_key[key].rows.push_back(out.size());
+    m.values = std::move(fields);  // a tied row's values are its line's: the same key
     out.push_back(std::move(m));
   }
-  return out;
+  std::size_t open = out.size();
+  if (open == 0) return out;
+  for_each_row([&](const std::vector<std::string>& row, std::uint64_t line) {
+    row_key(row, row.size(), key);
+    const auto it = by_key.find(key);
+    if (it == by_key.end() || it->second.tied == it->second.rows.size()) return true;
+    out[it->second.rows[it->second.tied++]].source_line = line;
+    return --open > 0;  // every result row tied: the rest of the chunk is not read
+  });
+  return out;  // rows left with source_line 0 match no line of the chunk: untied
 }
 
 std::vector<matched_row> result_matcher::all_rows(const std::string& reason) const {
   std::vector<matched_row> out;
-  out.reserve(rows_.size());
-  for (std::size_t i = 0; i < rows_.size(); ++i) out.push_back({lines_[i], reason, rows_[i]});
+  for_each_row([&](const std::vector<std::string>& row, std::uint64_t line) {
+    out.push_back({line, reason, row});
+    return true;
+  });
   return out;
 }
 

@@ -1,13 +1,14 @@
-// Ties the rows of a Marketo failures or warnings file back to their source lines: the chunk
-// is read back with the engine's record_reader, each row keyed by its field values (a
-// multiset: identical rows may sit on several lines), and each result row, its last column
-// (the reason, whatever its name) dropped, takes one line of its key. Order does not matter.
+// Ties the rows of a Marketo failures or warnings file back to their source lines: each result
+// row, its last column (the reason, whatever its name) dropped, is keyed by its field values,
+// and the chunk, read back with the engine's record_reader, is walked once with its manifest's
+// line runs; a chunk row whose key a result row still waits for gives that row its line (a
+// multiset: identical rows may sit on several lines, taken in order). Order does not matter.
+// Only the result rows (a few per chunk) are kept, not the chunk's.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "mkbulk/engine/manifest.h"
@@ -22,31 +23,33 @@ struct matched_row {
 
 class result_matcher {
  public:
-  // chunk_text: the whole chunk file (header first); chunk: its manifest entry (line_runs).
-  // False with error when the chunk does not agree with its manifest entry.
+  // chunk_text: the whole chunk file (header first), which must outlive the calls below (each
+  // reads it again); chunk: its manifest entry (line_runs). False with error when the chunk
+  // does not agree with its manifest entry.
   [[nodiscard]] bool load_chunk(std::string_view chunk_text, char delimiter,
                                 const engine::chunk_info& chunk, std::string& error);
 
   // Matches every row of a result file (same format as the chunk; empty = none). Rows that
-  // match no remaining line of the chunk come back with source_line 0. Each line is taken at
-  // most once across calls, so load the chunk again before matching the other file.
-  [[nodiscard]] std::vector<matched_row> match(std::string_view result_text);
+  // match no line of the chunk come back with source_line 0. Within a call each line is taken
+  // at most once; each call (the failures, then the warnings) starts from all of them.
+  [[nodiscard]] std::vector<matched_row> match(std::string_view result_text) const;
 
   // The chunk's header fields and, for a failed job, every row with its line.
   [[nodiscard]] const std::vector<std::string>& header() const noexcept { return header_; }
   [[nodiscard]] std::vector<matched_row> all_rows(const std::string& reason) const;
 
  private:
+  // Calls f(fields, source line) for each row of the chunk in order, while f returns true.
+  template <class F>
+  void for_each_row(F&& f) const;
+
   char delimiter_ = ',';
+  std::string_view text_;
+  std::vector<engine::line_run> runs_;
   std::vector<std::string> header_;
-  std::vector<std::vector<std::string>> rows_;
-  std::vector<std::uint64_t> lines_;
-  // key -> indexes of rows_ not yet taken, in chunk order (front taken first).
-  std::unordered_map<std::string, std::vector<std::size_t>> by_key_;
-  std::unordered_map<std::string, std::size_t> next_;
 };
 
-// The unambiguous key of a row's values (length-prefixed fields).
-[[nodiscard]] std::string row_key(const std::vector<std::string>& fields, std::size_t count);
+// The unambiguous key of a row's values (length-prefixed fields), written over key.
+void row_key(const std::vector<std::string>& fields, std::size_t count, std::string& key);
 
 }  // namespace mkbulk::upload
