@@ -3,6 +3,7 @@
 // result row that waits for its key.
 #include "mkbulk/upload/result_matcher.h"
 
+#include <algorithm>
 #include <charconv>
 #include <unordered_map>
 
