@@ -3,7 +3,6 @@
 // result row that waits for its key.
 #include "mkbulk/upload/result_matcher.h"
 
-#include <algorithm>
 #include <charconv>
 #include <unordered_map>
 
@@ -17,14 +16,14 @@ bool blank(const std::vector<std::string>& fields, const engine::record_reader& 
 }
 }  // namespace
 
-void row_key(const std::vector<std::string>& fields, std::size_t count, std::string& key) {
+void row_key(const std::vector<std::string>& fields, std::string& key) {
   key.clear();
-  for (std::size_t i = 0; i < count && i < fields.size(); ++i) {
+  for (const std::string& f : fields) {
     char digits[24];
-    const auto r = std::to_chars(digits, digits + sizeof digits, fields[i].size());
+    const auto r = std::to_chars(digits, digits + sizeof digits, f.size());
     key.append(digits, r.ptr);
     key += ':';
-    key += fields[i];
+    key += f;
   }
 }
 
@@ -33,26 +32,19 @@ bool result_matcher::load_chunk(std::string_view chunk_text, char delimiter,
   delimiter_ = delimiter;
   text_ = chunk_text;
   runs_ = chunk.line_runs;
-  header_.clear();
   engine::record_reader reader(chunk_text, delimiter);
-  std::vector<std::string> fields;
-  if (!reader.next(fields)) {
+  if (!reader.next(header_)) {
     error = chunk.file + ": empty chunk file";
     return false;
   }
-  header_ = fields;
-  // The rows the manifest gives lines for: at most its row count.
-  std::uint64_t lines = 0;
-  for (const engine::line_run& r : runs_) lines += r.count;
-  lines = std::min(lines, chunk.rows);
+  // Every row must have a line in the runs, and there must be as many as the manifest says.
   std::uint64_t k = 0;
-  while (reader.next(fields)) {
-    if (blank(fields, reader)) continue;
-    if (k == lines) {
-      error = chunk.file + ": more rows than the manifest's " + std::to_string(chunk.rows);
-      return false;
-    }
-    ++k;
+  const bool lined = for_each_row([&](const std::vector<std::string>&, std::uint64_t) {
+    return ++k <= chunk.rows;
+  });
+  if (!lined || k > chunk.rows) {
+    error = chunk.file + ": more rows than the manifest's " + std::to_string(chunk.rows);
+    return false;
   }
   if (k != chunk.rows) {
     error = chunk.file + ": " + std::to_string(k) + " rows, the manifest says " +
@@ -63,10 +55,10 @@ bool result_matcher::load_chunk(std::string_view chunk_text, char delimiter,
 }
 
 template <class F>
-void result_matcher::for_each_row(F&& f) const {
+bool result_matcher::for_each_row(F&& f) const {
   engine::record_reader reader(text_, delimiter_);
   std::vector<std::string> fields;
-  if (!reader.next(fields)) return;  // the header
+  if (!reader.next(fields)) return true;  // the header
   std::size_t run = 0;
   std::uint64_t in_run = 0;
   while (reader.next(fields)) {
@@ -75,10 +67,11 @@ void result_matcher::for_each_row(F&& f) const {
       ++run;
       in_run = 0;
     }
-    if (run == runs_.size()) return;  // not after load_chunk's check
-    if (!f(fields, runs_[run].first + in_run)) return;
+    if (run == runs_.size()) return false;  // a row past the runs' lines
+    if (!f(fields, runs_[run].first + in_run)) return true;
     ++in_run;
   }
+  return true;
 }
 
 std::vector<matched_row> result_matcher::match(std::string_view result_text) const {
@@ -102,7 +95,7 @@ std::vector<matched_row> result_matcher::match(std::string_view result_text) con
       m.reason = std::move(fields.back());
       fields.pop_back();
     }
-    row_key(fields, fields.size(), key);
+    row_key(fields, key);
     by_key[key].rows.push_back(out.size());
     m.values = std::move(fields);  // a tied row's values are its line's: the same key
     out.push_back(std::move(m));
@@ -110,7 +103,7 @@ std::vector<matched_row> result_matcher::match(std::string_view result_text) con
   std::size_t open = out.size();
   if (open == 0) return out;
   for_each_row([&](const std::vector<std::string>& row, std::uint64_t line) {
-    row_key(row, row.size(), key);
+    row_key(row, key);
     const auto it = by_key.find(key);
     if (it == by_key.end() || it->second.tied == it->second.rows.size()) return true;
     out[it->second.rows[it->second.tied++]].source_line = line;

@@ -351,11 +351,7 @@ void uploader::impl::merge(const uploader& u, clock_type::time_point now) {
         }
         std::vector<matched_row> rows;
         if (r.verdict == call_verdict::success) {
-          if (!failures && !matcher.load_chunk(chunk_text, delimiter, j.info, error)) {
-            halt(upload_status::io_error, error);
-            return;
-          }
-          rows = matcher.match(body);
+          rows = matcher.match(body);  // each result file starts from every line
         } else {
           emit(u, upload_event::kind::warning,
                "job " + std::to_string(j.batch_id) + ": cannot fetch its " +

@@ -40,8 +40,9 @@ class result_matcher {
 
  private:
   // Calls f(fields, source line) for each row of the chunk in order, while f returns true.
+  // False when a row has no line left in the runs (only load_chunk, which checks, sees that).
   template <class F>
-  void for_each_row(F&& f) const;
+  bool for_each_row(F&& f) const;
 
   char delimiter_ = ',';
   std::string_view text_;
@@ -50,6 +51,6 @@ class result_matcher {
 };
 
 // The unambiguous key of a row's values (length-prefixed fields), written over key.
-void row_key(const std::vector<std::string>& fields, std::size_t count, std::string& key);
+void row_key(const std::vector<std::string>& fields, std::string& key);
 
 }  // namespace mkbulk::upload
